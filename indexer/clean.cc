@@ -1,0 +1,297 @@
+#include "indexer/clean.h"
+
+#include <array>
+
+#include "indexer/common/text.h"
+
+namespace rapportsok {
+
+namespace {
+
+bool is_space_cp(char32_t c) {
+    return c == ' ' || c == '\t' || c == 0xA0 || c == 0x2007 || c == 0x202F || c == 0x200B ||
+           c == 0xFEFF || (c >= 0x2000 && c <= 0x200A) || c == 0x3000;
+}
+
+// Collapses white space and drops control and invisible characters.
+std::string tidy(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    bool space = false;
+    size_t i = 0;
+    while (i < s.size()) {
+        char32_t c = next_code_point(s, i);
+        if (c == 0xAD) continue;  // soft hyphen
+        if (is_space_cp(c) || c < 0x20 || (c >= 0x7F && c < 0xA0)) {
+            space = !out.empty();
+            continue;
+        }
+        if (space) out += ' ';
+        space = false;
+        append_utf8(out, c);
+    }
+    return out;
+}
+
+std::string_view rtrim(std::string_view s) {
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+
+bool blank(std::string_view s) {
+    size_t i = 0;
+    while (i < s.size()) {
+        if (!is_space_cp(next_code_point(s, i))) return false;
+    }
+    return true;
+}
+
+char32_t first_cp(std::string_view s) {
+    size_t i = 0;
+    while (i < s.size()) {
+        char32_t c = next_code_point(s, i);
+        if (!is_space_cp(c)) return c;
+    }
+    return 0;
+}
+
+char32_t last_cp(std::string_view s) {
+    s = rtrim(s);
+    if (s.empty()) return 0;
+    size_t i = s.size() - 1;
+    while (i > 0 && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) --i;
+    size_t j = i;
+    return next_code_point(s, j);
+}
+
+std::string first_word(std::string_view s) {
+    std::string w;
+    size_t i = 0;
+    while (i < s.size()) {
+        size_t at = i;
+        char32_t c = next_code_point(s, i);
+        if (!is_letter(c)) {
+            if (w.empty() && is_space_cp(c)) continue;
+            break;
+        }
+        w.append(s.substr(at, i - at));
+    }
+    return w;
+}
+
+bool is_page_number(std::string_view s) {
+    std::string t = tidy(s);
+    if (t.empty() || t.size() > 4) return false;
+    for (char c : t)
+        if (c < '0' || c > '9') return false;
+    return true;
+}
+
+bool starts_list_item(std::string_view line) {
+    std::string t = tidy(line);
+    return t.rfind("- ", 0) == 0 || t.rfind("• ", 0) == 0 || t.rfind("– ", 0) == 0;
+}
+
+bool ends_sentence(std::string_view paragraph) {
+    char32_t c = last_cp(paragraph);
+    return c == '.' || c == '!' || c == '?' || c == ':' || c == 0x201D || c == '"' || c == ')';
+}
+
+}  // namespace
+
+std::optional<NumberedHeading> numbered_heading(std::string_view text) {
+    size_t i = 0;
+    int n = 0;
+    while (i < text.size() && i < 4 && text[i] >= '0' && text[i] <= '9') n = n * 10 + (text[i++] - '0');
+    if (i == 0 || i > 3 || i >= text.size() || text[i] != '.') return std::nullopt;
+    ++i;
+    if (i >= text.size() || text[i] != ' ') return std::nullopt;
+    while (i < text.size() && text[i] == ' ') ++i;
+    std::string_view title = text.substr(i);
+    char32_t c = first_cp(title);
+    if (!c || !is_upper(c)) return std::nullopt;
+    if (title.size() > 250) return std::nullopt;
+    return NumberedHeading{n, std::string(title)};
+}
+
+bool is_capitals_heading(std::string_view text) {
+    if (text.size() > 200) return false;
+    size_t i = 0, letters = 0, run = 0, longest = 0;
+    while (i < text.size()) {
+        char32_t c = next_code_point(text, i);
+        if (is_letter(c)) {
+            if (!is_upper(c)) return false;
+            ++letters;
+            longest = std::max(longest, ++run);
+        } else {
+            if (is_digit(c)) return false;
+            run = 0;
+        }
+    }
+    return letters >= 4 && longest >= 4;
+}
+
+void join_line(std::string& paragraph, std::string_view raw_before, std::string_view line) {
+    std::string next = tidy(line);
+    if (next.empty()) return;
+    if (paragraph.empty()) {
+        paragraph = next;
+        return;
+    }
+    std::string_view before = raw_before;
+    while (!before.empty() && (before.back() == '\t')) before.remove_suffix(1);
+    bool hyphen_at_end = !before.empty() && before.back() == '-' && !paragraph.empty() &&
+                         paragraph.back() == '-';
+    if (hyphen_at_end) {
+        // The word before the hyphen, to tell "Kazak-" (broken) from "HBT-" (a real compound).
+        std::string_view p(paragraph);
+        p.remove_suffix(1);
+        size_t start = p.size();
+        while (start > 0 && p[start - 1] != ' ') --start;
+        std::string_view stem = p.substr(start);
+        bool stem_has_letter = false, stem_has_lower = false;
+        for (size_t i = 0; i < stem.size();) {
+            char32_t c = next_code_point(stem, i);
+            if (is_letter(c)) stem_has_letter = true;
+            if (is_lower(c)) stem_has_lower = true;
+        }
+        char32_t c = first_cp(next);
+        static const std::array<const char*, 6> kConjunctions = {"och", "eller", "samt",
+                                                                 "respektive", "som", "till"};
+        std::string w = first_word(next);
+        bool conjunction = false;
+        for (const char* k : kConjunctions) conjunction = conjunction || w == k;
+        if (conjunction) {
+            paragraph += ' ';  // "bomulls-" + "och" -> "bomulls- och"
+        } else if (stem_has_letter && stem_has_lower && is_lower(c)) {
+            paragraph.pop_back();  // "Kazak-" + "stans" -> "Kazakstans"
+        }
+        // Otherwise a real hyphen: "Nur-" + "Otan" -> "Nur-Otan", "HBT-" + "personer".
+        paragraph += next;
+        return;
+    }
+    paragraph += ' ';
+    paragraph += next;
+}
+
+Cleaned clean(const std::string& text) {
+    // Lines, with form feeds split off as page-break marks.
+    struct Line {
+        std::string_view s;
+        long number;
+        int page_breaks_before;
+    };
+    std::vector<Line> lines;
+    {
+        long number = 0;
+        size_t pos = 0;
+        int pending_ff = 0;
+        while (pos <= text.size()) {
+            size_t end = text.find('\n', pos);
+            if (end == std::string::npos) end = text.size();
+            ++number;
+            std::string_view l(text.data() + pos, end - pos);
+            size_t ff;
+            while ((ff = l.find('\f')) != std::string_view::npos) {
+                if (!blank(l.substr(0, ff))) lines.push_back({l.substr(0, ff), number, pending_ff}), pending_ff = 0;
+                ++pending_ff;
+                l = l.substr(ff + 1);
+            }
+            lines.push_back({l, number, pending_ff});
+            pending_ff = 0;
+            if (end == text.size()) break;
+            pos = end + 1;
+        }
+    }
+
+    Cleaned out;
+    // A double-spaced layout: nearly every text line is followed by an empty line.
+    size_t text_lines = 0, followed_by_empty = 0;
+    for (size_t i = 0; i < lines.size(); ++i) {
+        if (blank(lines[i].s)) continue;
+        ++text_lines;
+        if (i + 1 < lines.size() && lines[i + 1].s.empty()) ++followed_by_empty;
+    }
+    out.layout = text_lines >= 4 && followed_by_empty * 10 >= text_lines * 7 ? Layout::kDoubleSpaced
+                                                                             : Layout::kPlain;
+    const bool dbl = out.layout == Layout::kDoubleSpaced;
+
+    int page = 1;
+    Block cur;
+    std::string_view prev_raw;   // the paragraph's last raw line, for broken words
+    bool prev_was_text = false;  // the line just before was a text line (no empty line between)
+    bool page_break = false;     // a page break since the paragraph's last line
+    auto flush = [&]() {
+        if (!cur.text.empty()) out.blocks.push_back(std::move(cur));
+        cur = Block();
+        page_break = false;
+    };
+    auto is_heading_text = [](const std::string& t) {
+        return numbered_heading(t).has_value() || is_capitals_heading(t);
+    };
+
+    for (const Line& line : lines) {
+        if (line.page_breaks_before) {
+            page += line.page_breaks_before;
+            page_break = true;
+            if (!dbl) flush();
+        }
+        std::string_view s = line.s;
+        if (s.empty()) {
+            prev_was_text = false;
+            if (!dbl) flush();
+            continue;
+        }
+        if (blank(s)) {  // paragraph separator (in either layout)
+            prev_was_text = false;
+            flush();
+            continue;
+        }
+        if (dbl && is_page_number(s)) {
+            ++page;
+            page_break = true;
+            prev_was_text = false;
+            continue;
+        }
+        if (dbl && prev_was_text) {  // a text line directly after a text line: a new page
+            ++page;
+            page_break = true;
+        }
+        prev_was_text = true;
+        std::string t = tidy(s);
+        bool md = !dbl && t.rfind('#', 0) == 0;
+        if (md || starts_list_item(s)) flush();
+        if (!cur.text.empty() && page_break) {
+            char32_t c = first_cp(t);
+            bool next_starts = is_upper(c) || is_digit(c);
+            if ((next_starts && (ends_sentence(cur.text) || is_heading_text(cur.text))) ||
+                is_heading_text(t))
+                flush();
+        }
+        page_break = false;
+        if (cur.text.empty()) {
+            cur.first_line = line.number;
+            cur.page = page;
+        }
+        if (md) {
+            size_t level = 0;
+            while (level < t.size() && t[level] == '#') ++level;
+            cur.markdown_heading = true;
+            cur.heading_level = static_cast<int>(level);
+            cur.text = tidy(std::string_view(t).substr(level));
+            cur.last_line = line.number;
+            cur.last_page = page;
+            flush();
+            continue;
+        }
+        join_line(cur.text, prev_raw, s);
+        prev_raw = s;
+        cur.last_line = line.number;
+        cur.last_page = page;
+    }
+    flush();
+    out.pages = page;
+    return out;
+}
+
+}  // namespace rapportsok

@@ -1,0 +1,47 @@
+// Repairing what PDF extraction broke: double-spaced lines, page breaks and page-number lines,
+// words broken at a line end. Produces paragraphs ("blocks") with their source lines and pages.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rapportsok {
+
+struct Block {
+    std::string text;      // cleaned, one line, NFC
+    long first_line = 0;   // 1-based
+    long last_line = 0;
+    int page = 1;
+    int last_page = 1;
+    bool markdown_heading = false;  // "# Title" (level in heading_level)
+    int heading_level = 0;
+};
+
+enum class Layout { kDoubleSpaced, kPlain };
+
+struct Cleaned {
+    std::vector<Block> blocks;
+    int pages = 1;
+    Layout layout = Layout::kPlain;
+};
+
+Cleaned clean(const std::string& text);
+
+// "8. Yttrande-, press- och informationsfrihet" -> {8, "Yttrande-, ..."}; not a body line that
+// happens to start with a number ("2011. I presidentvalet ..." is decided by the caller).
+struct NumberedHeading {
+    int number;
+    std::string title;
+};
+std::optional<NumberedHeading> numbered_heading(std::string_view text);
+
+// A chapter heading: capitals only ("EKONOMISKA, SOCIALA OCH KULTURELLA RÄTTIGHETER").
+bool is_capitals_heading(std::string_view text);
+
+// Joins two lines of one paragraph, repairing a word broken at the line end:
+// "han-" + "del" -> "handel", "Nur-" + "Otan" -> "Nur-Otan", "bomulls- " + "och" -> "bomulls- och".
+void join_line(std::string& paragraph, std::string_view raw_line_before, std::string_view line);
+
+}  // namespace rapportsok

@@ -1,0 +1,87 @@
+// The index contract: term prefixes, value slots, document data and metadata keys, spelled once.
+// The indexer writes by it and the searcher reads by it; docs/index-schema.md explains it.
+#pragma once
+
+#include <xapian.h>
+
+#include <string>
+#include <vector>
+
+namespace rapportsok {
+
+// Bumped whenever a change makes older databases unreadable or wrongly analysed.
+inline constexpr int kSchemaVersion = 1;
+
+namespace prefix {
+// Free-text fields (stemmed forms carry a leading Z, as Xapian's TermGenerator writes them).
+inline constexpr const char* kBody = "";              // the passage text
+inline constexpr const char* kSectionTitle = "S";     // words of the section title
+inline constexpr const char* kChapterName = "XT";     // words of the chapter heading
+// Boolean filter terms (one per value, no positions, wdf 0).
+inline constexpr const char* kId = "Q";               // unique passage id
+inline constexpr const char* kFile = "XF";            // file path as indexed
+inline constexpr const char* kSection = "XS";         // section number ("XS8"); XS0 = none
+inline constexpr const char* kChapter = "XC";         // chapter ordinal in its report ("XC2")
+inline constexpr const char* kChapterKey = "XK";      // folded chapter heading ("XKallmänt")
+inline constexpr const char* kPage = "XP";            // every page the passage touches ("XP3")
+}  // namespace prefix
+
+namespace slot {
+inline constexpr Xapian::valueno kChapter = 0;   // chapter heading, for facets
+inline constexpr Xapian::valueno kSection = 1;   // "8\tTitle", for facets
+inline constexpr Xapian::valueno kPage = 2;      // sortable_serialise(first page)
+inline constexpr Xapian::valueno kPosition = 3;  // sortable_serialise(ordinal in its report)
+inline constexpr Xapian::valueno kFile = 4;      // file path
+}  // namespace slot
+
+namespace meta {
+inline constexpr const char* kSchema = "rapportsok:schema";
+inline constexpr const char* kAnalysis = "rapportsok:analysis";   // Analyzer::fingerprint()
+inline constexpr const char* kFilePrefix = "rapportsok:file:";   // + path -> FileRecord JSON
+}  // namespace meta
+
+// One passage (a paragraph) and its exact reference into the report it came from.
+struct Passage {
+    std::string id;           // stable: file + text (+ occurrence), not the ordinal
+    std::string file;         // path as indexed, e.g. "corpus/report.txt"
+    long first_line = 0;      // 1-based source lines
+    long last_line = 0;
+    int page = 1;             // page where the passage starts
+    int last_page = 1;        // page where it ends (a passage can run over a page break)
+    int chapter_number = 0;   // ordinal of the chapter heading in its report, 0 = before any
+    std::string chapter;      // chapter heading as printed in the report
+    int section_number = 0;   // numbered section, 0 = before any
+    std::string section_title;
+    int position = 0;         // ordinal of the passage in its report, 1-based
+    std::string text;         // cleaned: broken words joined, no page artifacts
+    std::string report_title; // the report's title (its first line), may be empty
+
+    bool operator==(const Passage& o) const;
+};
+
+// What the database remembers about an indexed file, to skip it when it has not changed.
+struct FileRecord {
+    long long size = 0;
+    long long mtime_ns = 0;
+    std::string hash;  // content hash of the raw bytes
+    long passages = 0;
+    std::string title;                  // the report's title
+    std::vector<std::string> chapters;  // its chapter headings, in order
+};
+
+std::string encode_passage(const Passage& p);  // document data
+Passage decode_passage(const std::string& data);
+std::string encode_file_record(const FileRecord& r);
+FileRecord decode_file_record(const std::string& data);
+
+std::string section_facet_value(int number, const std::string& title);
+
+// Boolean terms.
+std::string id_term(const std::string& id);
+std::string file_term(const std::string& file);
+std::string section_term(int number);
+std::string chapter_term(int number);
+std::string chapter_key_term(const std::string& chapter);  // folds the heading
+std::string page_term(int page);
+
+}  // namespace rapportsok

@@ -1,0 +1,36 @@
+// Unicode helpers shared by both programs: NFC, case folding, diacritic folding, UTF-8 checks.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace rapportsok {
+
+// NFC form of UTF-8 text (valid UTF-8 expected).
+std::string nfc(std::string_view utf8);
+
+// Full Unicode case folding (ICU), e.g. "FN" -> "fn".
+std::string fold_case(std::string_view utf8);
+
+// Removes diacritics except the Swedish letters' own: a -> a, é -> e, ü -> u, but å/ä/ö are folded
+// to a/a/o only by fold_swedish_letters().
+std::string fold_swedish_letters(std::string_view utf8);
+
+// Offset of the first byte that is not valid UTF-8, or npos when all is valid.
+size_t find_invalid_utf8(std::string_view bytes);
+
+// Decodes the code point at bytes[i] (valid UTF-8 expected) and advances i.
+char32_t next_code_point(std::string_view bytes, size_t& i);
+void append_utf8(std::string& out, char32_t cp);
+
+bool is_letter(char32_t cp);
+bool is_upper(char32_t cp);
+bool is_lower(char32_t cp);
+bool is_digit(char32_t cp);
+
+// 64-bit FNV-1a, stable across runs and machines (ids and content hashes are built from it).
+uint64_t fnv1a64(std::string_view bytes, uint64_t seed = 0xcbf29ce484222325ULL);
+std::string hex64(uint64_t v);
+
+}  // namespace rapportsok

@@ -1,0 +1,39 @@
+// indexer: keeps a Xapian database of report passages in step with the report files.
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <xapian.h>
+
+#include "indexer/common/errors.h"
+#include "indexer/pipeline.h"
+
+int main(int argc, char** argv) try {
+    rapportsok::IndexOptions o;
+    CLI::App app{"indexer: index Swedish reports into a Xapian database of passages"};
+    app.add_option("--db", o.db, "database folder (default: $RAPPORTSOK_DB, else index)");
+    app.add_flag("--dry-run", o.dry_run, "print the passages found; touch no database");
+    app.add_flag("--json", o.json, "JSON output (one line per passage with --dry-run)");
+    app.add_flag("--check", o.check, "write nothing; exit 1 listing what is out of date");
+    app.add_flag("-q,--quiet", o.quiet, "no summary");
+    app.add_option("paths", o.paths, "report files or folders (default: corpus)");
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        int rc = app.exit(e);
+        return rc == 0 ? 0 : 2;
+    }
+    if (o.db.empty()) o.db = rapportsok::default_db_path();
+    if (o.paths.empty()) o.paths.push_back("corpus");
+    return rapportsok::run_index(o, std::cout, std::cerr);
+} catch (const rapportsok::InputError& e) {
+    std::cerr << "indexer: " << e.what() << "\n";
+    return 2;
+} catch (const rapportsok::UsageError& e) {
+    std::cerr << "indexer: " << e.what() << "\n";
+    return 2;
+} catch (const Xapian::Error& e) {
+    std::cerr << "indexer: " << e.get_description() << "\n";
+    return 2;
+} catch (const std::exception& e) {
+    std::cerr << "indexer: " << e.what() << "\n";
+    return 2;
+}

@@ -1,0 +1,125 @@
+#include "indexer/write.h"
+
+#include <unordered_map>
+
+namespace rapportsok {
+
+Xapian::Document make_document(const Passage& p, const Analyzer& analyzer,
+                               Xapian::TermGenerator& tg) {
+    Xapian::Document doc;
+    tg.set_document(doc);
+    tg.index_text(analyzer.prepare(p.text));
+    if (!p.section_title.empty()) tg.index_text(analyzer.prepare(p.section_title), 1,
+                                                prefix::kSectionTitle);
+    if (!p.chapter.empty()) tg.index_text(analyzer.prepare(p.chapter), 1, prefix::kChapterName);
+
+    doc.add_boolean_term(id_term(p.id));
+    doc.add_boolean_term(file_term(p.file));
+    doc.add_boolean_term(section_term(p.section_number));
+    doc.add_boolean_term(chapter_term(p.chapter_number));
+    if (!p.chapter.empty()) doc.add_boolean_term(chapter_key_term(p.chapter));
+    for (int page = p.page; page <= p.last_page; ++page) doc.add_boolean_term(page_term(page));
+
+    doc.add_value(slot::kChapter, p.chapter);
+    doc.add_value(slot::kSection, section_facet_value(p.section_number, p.section_title));
+    doc.add_value(slot::kPage, Xapian::sortable_serialise(p.page));
+    doc.add_value(slot::kPosition, Xapian::sortable_serialise(p.position));
+    doc.add_value(slot::kFile, p.file);
+    doc.set_data(encode_passage(p));
+    return doc;
+}
+
+IndexWriter::IndexWriter(Xapian::WritableDatabase& db, const Analyzer& analyzer)
+    : db_(db), analyzer_(analyzer) {
+    analyzer_.configure(tg_);
+}
+
+bool IndexWriter::up_to_date(const std::string& file, long long size, long long mtime_ns,
+                             const std::string* hash) const {
+    std::string data = db_.get_metadata(meta::kFilePrefix + file);
+    if (data.empty()) return false;
+    FileRecord r = decode_file_record(data);
+    if (r.size != size) return false;
+    if (hash) return r.hash == *hash;
+    return r.mtime_ns == mtime_ns;
+}
+
+std::vector<std::string> IndexWriter::indexed_files() const {
+    std::vector<std::string> files;
+    const std::string pfx = meta::kFilePrefix;
+    for (auto it = db_.metadata_keys_begin(pfx); it != db_.metadata_keys_end(pfx); ++it)
+        files.push_back((*it).substr(pfx.size()));
+    return files;
+}
+
+namespace {
+
+// Same passage, same place in the structure; only where it sits in the file moved.
+bool only_moved(const Passage& a, const Passage& b) {
+    return a.text == b.text && a.page == b.page && a.last_page == b.last_page &&
+           a.chapter_number == b.chapter_number && a.chapter == b.chapter &&
+           a.section_number == b.section_number && a.section_title == b.section_title &&
+           a.report_title == b.report_title;
+}
+
+}  // namespace
+
+void IndexWriter::sync_file(const Report& report, const FileRecord& record, SyncStats& stats) {
+    struct Existing {
+        Xapian::docid docid;
+        Passage passage;
+        bool kept = false;
+    };
+    std::unordered_map<std::string, Existing> existing;
+    const std::string fterm = file_term(report.file);
+    for (auto it = db_.postlist_begin(fterm); it != db_.postlist_end(fterm); ++it) {
+        Passage p = decode_passage(db_.get_document(*it).get_data());
+        existing.emplace(p.id, Existing{*it, std::move(p)});
+    }
+    for (const Passage& p : report.passages) {
+        auto found = existing.find(p.id);
+        if (found == existing.end()) {
+            db_.replace_document(id_term(p.id), make_document(p, analyzer_, tg_));
+            ++stats.added;
+            continue;
+        }
+        Existing& e = found->second;
+        e.kept = true;
+        if (e.passage == p) {
+            ++stats.unchanged;
+        } else if (only_moved(e.passage, p)) {
+            // Terms stay as they are: only the data and the position value change, which
+            // Xapian writes without touching the postings.
+            Xapian::Document doc = db_.get_document(e.docid);
+            doc.set_data(encode_passage(p));
+            doc.add_value(slot::kPosition, Xapian::sortable_serialise(p.position));
+            db_.replace_document(e.docid, doc);
+            ++stats.relined;
+            ++stats.unchanged;
+        } else {
+            db_.replace_document(e.docid, make_document(p, analyzer_, tg_));
+            ++stats.updated;
+        }
+    }
+    for (auto& [id, e] : existing) {
+        if (e.kept) continue;
+        db_.delete_document(e.docid);
+        ++stats.removed;
+    }
+    FileRecord r = record;
+    r.passages = static_cast<long>(report.passages.size());
+    r.title = report.title;
+    r.chapters = report.chapters;
+    db_.set_metadata(meta::kFilePrefix + report.file, encode_file_record(r));
+}
+
+void IndexWriter::remove_file(const std::string& file, SyncStats& stats) {
+    const std::string fterm = file_term(file);
+    std::vector<Xapian::docid> ids(db_.postlist_begin(fterm), db_.postlist_end(fterm));
+    for (Xapian::docid id : ids) db_.delete_document(id);
+    stats.removed += static_cast<long>(ids.size());
+    db_.set_metadata(meta::kFilePrefix + file, "");
+    ++stats.files_removed;
+}
+
+}  // namespace rapportsok

@@ -1,0 +1,46 @@
+// Writing passages to the Xapian database: one document per passage, and a sync that changes
+// only what changed, in one transaction.
+#pragma once
+
+#include <xapian.h>
+
+#include <string>
+#include <vector>
+
+#include "indexer/common/analysis.h"
+#include "indexer/common/schema.h"
+#include "indexer/structure.h"
+
+namespace rapportsok {
+
+// The Xapian document for a passage: text, section-title and chapter fields, filter terms,
+// facet values, and the passage as document data.
+Xapian::Document make_document(const Passage& p, const Analyzer& analyzer,
+                               Xapian::TermGenerator& tg);
+
+struct SyncStats {
+    long files_seen = 0, files_changed = 0, files_unchanged = 0, files_removed = 0,
+         files_failed = 0;
+    long added = 0, updated = 0, removed = 0, unchanged = 0, relined = 0;
+};
+
+class IndexWriter {
+public:
+    IndexWriter(Xapian::WritableDatabase& db, const Analyzer& analyzer);
+
+    // True when the database's record of the file matches size, mtime and hash.
+    bool up_to_date(const std::string& file, long long size, long long mtime_ns,
+                    const std::string* hash) const;
+    std::vector<std::string> indexed_files() const;
+
+    // Brings the file's passages in step with the report.
+    void sync_file(const Report& report, const FileRecord& record, SyncStats& stats);
+    void remove_file(const std::string& file, SyncStats& stats);
+
+private:
+    Xapian::WritableDatabase& db_;
+    const Analyzer& analyzer_;
+    Xapian::TermGenerator tg_;
+};
+
+}  // namespace rapportsok
