@@ -4,6 +4,7 @@
 #include <xapian.h>
 
 #include "indexer/common/errors.h"
+#include "indexer/common/schema.h"
 #include "indexer/pipeline.h"
 
 int main(int argc, char** argv) try {

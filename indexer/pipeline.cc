@@ -25,11 +25,6 @@ using nlohmann::json;
 
 namespace rapportsok {
 
-std::string default_db_path() {
-    const char* env = std::getenv("RAPPORTSOK_DB");
-    return env && *env ? env : "index";
-}
-
 namespace {
 
 bool indexable_name(const fs::path& p) {

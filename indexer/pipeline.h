@@ -17,8 +17,6 @@ struct IndexOptions {
     bool quiet = false;
 };
 
-std::string default_db_path();
-
 int run_index(const IndexOptions& options, std::ostream& out, std::ostream& err);
 
 // Files to index under the given paths: files as given, folders walked for *.txt and *.md

@@ -1,5 +1,6 @@
 #include "indexer/common/schema.h"
 
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "indexer/common/text.h"
@@ -7,6 +8,11 @@
 namespace rapportsok {
 
 using nlohmann::json;
+
+std::string default_db_path() {
+    const char* env = std::getenv("RAPPORTSOK_DB");
+    return env && *env ? env : "index";
+}
 
 bool Passage::operator==(const Passage& o) const {
     return id == o.id && file == o.file && first_line == o.first_line &&

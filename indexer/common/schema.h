@@ -40,6 +40,10 @@ inline constexpr const char* kAnalysis = "rapportsok:analysis";   // Analyzer::f
 inline constexpr const char* kFilePrefix = "rapportsok:file:";   // + path -> FileRecord JSON
 }  // namespace meta
 
+// Where both programs find the database when --db is not given: $RAPPORTSOK_DB, else "index"
+// (relative to the working folder, beside corpus/).
+std::string default_db_path();
+
 // One passage (a paragraph) and its exact reference into the report it came from.
 struct Passage {
     std::string id;           // stable: file + text (+ occurrence), not the ordinal

@@ -1,0 +1,57 @@
+// searcher: ranked passages of Swedish reports for a query, with snippets and references.
+#include <unistd.h>
+#include <xapian.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <map>
+
+#include "indexer/common/errors.h"
+#include "indexer/common/schema.h"
+#include "searcher/pipeline.h"
+
+int main(int argc, char** argv) try {
+    rapportsok::SearchOptions o;
+    std::vector<std::string> words;
+    std::string color = "auto";
+    CLI::App app{"searcher: search a rapportsök database of report passages"};
+    app.add_option("--db", o.db, "database folder (default: $RAPPORTSOK_DB, else index)");
+    app.add_option("-n,--limit", o.limit, "hits to show (default 10)");
+    app.add_option("--offset", o.offset, "hits to skip (default 0)");
+    app.add_flag("--json", o.json, "print one JSON object (docs/json-output.md)");
+    app.add_option("--color", color, "highlight with bold: auto, always or never")
+        ->check(CLI::IsMember({"auto", "always", "never"}));
+    app.add_option("--k1", o.weights.k1, "BM25 k1 (ranking tuning)");
+    app.add_option("--b", o.weights.b, "BM25 b (ranking tuning)");
+    app.add_option("--w-exact", o.weights.exact, "weight of exact word matches (ranking tuning)");
+    app.add_option("--w-title", o.weights.title, "weight of section-title matches (tuning)");
+    app.add_option("--w-chapter", o.weights.chapter, "weight of chapter-heading matches (tuning)");
+    app.add_option("query", words, "query words, filters (avsnitt:8 kapitel:2 sida:3 fil:name)");
+    app.footer(
+        "Query syntax: words (ranked, any may match), AND OR NOT, +word -word, \"a phrase\",\n"
+        "a NEAR b, prefix*; filters avsnitt:/section:, kapitel:/chapter:, sida:/page:, "
+        "fil:/file:.\nExit status: 0 found, 1 nothing found, 2 error.");
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        int rc = app.exit(e);
+        return rc == 0 ? 0 : 2;
+    }
+    static const std::map<std::string, rapportsok::Color> kColors = {
+        {"auto", rapportsok::Color::kAuto},
+        {"always", rapportsok::Color::kAlways},
+        {"never", rapportsok::Color::kNever}};
+    o.color = kColors.at(color);
+    if (o.db.empty()) o.db = rapportsok::default_db_path();
+    for (const std::string& w : words) o.query += (o.query.empty() ? "" : " ") + w;
+    return rapportsok::run_search(o, std::cout, std::cerr, ::isatty(1));
+} catch (const rapportsok::UsageError& e) {
+    std::cerr << "searcher: " << e.what() << "\n";
+    return 2;
+} catch (const Xapian::Error& e) {
+    std::cerr << "searcher: " << e.get_description() << "\n";
+    return 2;
+} catch (const std::exception& e) {
+    std::cerr << "searcher: " << e.what() << "\n";
+    return 2;
+}

@@ -1,0 +1,122 @@
+#include "searcher/match.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <map>
+
+#include "indexer/common/errors.h"
+
+namespace rapportsok {
+
+Xapian::Database open_database(const std::string& path, const Analyzer& analyzer) {
+    const std::string create = "create it with: indexer --db " + path + " corpus";
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0)
+        throw UsageError("no database at " + path + " (" + create + ")");
+    Xapian::Database db;
+    try {
+        db = Xapian::Database(path);
+    } catch (const Xapian::DatabaseOpeningError& e) {
+        throw UsageError("cannot open the database at " + path + ": " + e.get_msg() + " (" +
+                         create + ")");
+    } catch (const Xapian::DatabaseCorruptError& e) {
+        throw UsageError("the database at " + path + " is corrupt: " + e.get_msg() +
+                         " (rebuild it: remove it, then " + create + ")");
+    }
+    std::string fp = db.get_metadata(meta::kAnalysis);
+    if (fp.empty() && db.get_doccount() == 0)
+        throw UsageError("the database at " + path + " is empty (" + create + ")");
+    if (fp != analyzer.fingerprint())
+        throw UsageError("the database at " + path + " was built with another analysis (" + fp +
+                         "; this searcher uses " + analyzer.fingerprint() + "): rebuild it with " +
+                         "indexer");
+    return db;
+}
+
+namespace {
+
+SearchResult search_once(Xapian::Database& db, const Analyzer& analyzer,
+                         const SearchRequest& req) {
+    SearchResult r;
+    r.query = req.query;
+    r.offset = req.offset;
+    QueryPlan plan = plan_query(req.query, analyzer, db, req.weights);
+    r.notes = plan.notes;
+
+    Xapian::Enquire enquire(db);
+    Xapian::Query q = plan.query;
+    if (plan.has_filter) q = Xapian::Query(Xapian::Query::OP_FILTER, q, plan.filter);
+    enquire.set_query(q);
+    if (plan.has_text) {
+        enquire.set_weighting_scheme(Xapian::BM25Weight(req.weights.k1, 0, 1, req.weights.b, 0.5));
+    } else {
+        // Filters only: the passages in report order.
+        enquire.set_weighting_scheme(Xapian::BoolWeight());
+        enquire.set_sort_by_value(slot::kPosition, false);
+    }
+    Xapian::ValueCountMatchSpy chapters(slot::kChapter), sections(slot::kSection);
+    enquire.add_matchspy(&chapters);
+    enquire.add_matchspy(&sections);
+    // Facets and totals are exact: every match is looked at (cheap for report-sized indexes).
+    const Xapian::doccount all = db.get_doccount();
+    Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(req.offset),
+                                         static_cast<Xapian::doccount>(req.limit), all);
+    r.total = static_cast<long>(mset.get_matches_estimated());
+    r.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
+
+    Highlighter hl(analyzer, plan.exact_terms, plan.stems, plan.wildcard_prefixes);
+    int rank = static_cast<int>(req.offset);
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+        Hit h;
+        h.rank = ++rank;
+        h.score = it.get_weight();
+        h.passage = decode_passage(it.get_document().get_data());
+        h.snippet = make_snippet(h.passage.text, hl);
+        r.hits.push_back(std::move(h));
+    }
+
+    // Chapters in the order they come in the reports; sections by number.
+    std::map<std::string, long> chapter_counts;
+    for (auto it = chapters.values_begin(); it != chapters.values_end(); ++it)
+        if (!(*it).empty()) chapter_counts[*it] = it.get_termfreq();
+    std::vector<std::string> order;
+    const std::string pfx = meta::kFilePrefix;
+    for (auto it = db.metadata_keys_begin(pfx); it != db.metadata_keys_end(pfx); ++it)
+        for (const std::string& c : decode_file_record(db.get_metadata(*it)).chapters)
+            if (std::find(order.begin(), order.end(), c) == order.end()) order.push_back(c);
+    for (const std::string& c : order) {
+        auto f = chapter_counts.find(c);
+        if (f != chapter_counts.end()) {
+            r.chapters.push_back({c, 0, f->second});
+            chapter_counts.erase(f);
+        }
+    }
+    for (auto& [c, n] : chapter_counts) r.chapters.push_back({c, 0, n});
+    for (auto it = sections.values_begin(); it != sections.values_end(); ++it) {
+        const std::string& v = *it;
+        size_t tab = v.find('\t');
+        int number = std::atoi(v.substr(0, tab).c_str());
+        if (number == 0) continue;
+        r.sections.push_back({tab == std::string::npos ? "" : v.substr(tab + 1), number,
+                              static_cast<long>(it.get_termfreq())});
+    }
+    std::stable_sort(r.sections.begin(), r.sections.end(),
+                     [](const Facet& a, const Facet& b) { return a.section < b.section; });
+    return r;
+}
+
+}  // namespace
+
+SearchResult search(Xapian::Database& db, const Analyzer& analyzer, const SearchRequest& req) {
+    for (int attempt = 0;; ++attempt) {
+        try {
+            return search_once(db, analyzer, req);
+        } catch (const Xapian::DatabaseModifiedError&) {
+            if (attempt >= 10) throw;
+            db.reopen();  // the indexer committed: start again on the new state
+        }
+    }
+}
+
+}  // namespace rapportsok

@@ -1,0 +1,57 @@
+// Matching and ranking: runs a planned query on the database and returns plain result structs
+// (printers never see Xapian objects).
+#pragma once
+
+#include <xapian.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "indexer/common/analysis.h"
+#include "indexer/common/schema.h"
+#include "searcher/parse.h"
+#include "searcher/snippet.h"
+
+namespace rapportsok {
+
+struct Hit {
+    int rank = 0;
+    double score = 0;
+    Passage passage;
+    Snippet snippet;
+};
+
+struct Facet {
+    std::string value;      // chapter heading, or section title
+    int section = 0;        // section number, for section facets
+    long count = 0;
+};
+
+struct SearchResult {
+    std::string query;
+    std::optional<std::string> corrected;
+    long total = 0;
+    bool total_exact = true;
+    long offset = 0;
+    std::vector<Hit> hits;
+    std::vector<Facet> chapters;  // in report order
+    std::vector<Facet> sections;  // by section number
+    std::vector<std::string> notes;
+};
+
+struct SearchRequest {
+    std::string query;
+    long offset = 0;
+    long limit = 10;
+    RankingWeights weights;
+};
+
+// Opens the database read-only; throws UsageError when it is missing, unreadable or built with
+// another analysis.
+Xapian::Database open_database(const std::string& path, const Analyzer& analyzer);
+
+// Retries by itself when the indexer commits underneath (DatabaseModifiedError).
+SearchResult search(Xapian::Database& db, const Analyzer& analyzer, const SearchRequest& request);
+
+}  // namespace rapportsok

@@ -1,0 +1,407 @@
+#include "searcher/parse.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "indexer/common/errors.h"
+#include "indexer/common/schema.h"
+#include "indexer/common/text.h"
+
+namespace rapportsok {
+
+namespace {
+
+enum class FilterKind { kNone, kSection, kChapter, kPage, kFile };
+
+FilterKind filter_kind(std::string name) {
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
+    if (name == "avsnitt" || name == "section") return FilterKind::kSection;
+    if (name == "kapitel" || name == "chapter") return FilterKind::kChapter;
+    if (name == "sida" || name == "page") return FilterKind::kPage;
+    if (name == "fil" || name == "file") return FilterKind::kFile;
+    return FilterKind::kNone;
+}
+
+// "8", "3-5", "3,5,7" -> ranges; false when not numbers.
+bool parse_ranges(const std::string& v, std::vector<std::pair<int, int>>& out) {
+    size_t start = 0;
+    std::vector<std::pair<int, int>> ranges;
+    while (start <= v.size()) {
+        size_t end = v.find(',', start);
+        if (end == std::string::npos) end = v.size();
+        std::string part = v.substr(start, end - start);
+        size_t dash = part.find('-');
+        auto num = [](const std::string& s, int& n) {
+            if (s.empty() || s.size() > 6) return false;
+            for (char c : s)
+                if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+            n = std::stoi(s);
+            return true;
+        };
+        int a, b;
+        if (dash == std::string::npos) {
+            if (!num(part, a)) return false;
+            b = a;
+        } else if (!num(part.substr(0, dash), a) || !num(part.substr(dash + 1), b) || b < a) {
+            return false;
+        }
+        ranges.emplace_back(a, b);
+        start = end + 1;
+    }
+    out.insert(out.end(), ranges.begin(), ranges.end());
+    return !ranges.empty();
+}
+
+bool is_operator(const std::string& w) {
+    static const char* const kOps[] = {"AND", "OR", "NOT", "XOR", "NEAR", "ADJ"};
+    for (const char* op : kOps) {
+        if (w == op) return true;
+        std::string with = std::string(op) + "/";
+        if (w.rfind(with, 0) == 0 && w.size() > with.size() &&
+            std::all_of(w.begin() + static_cast<long>(with.size()), w.end(),
+                        [](unsigned char c) { return std::isdigit(c); }))
+            return true;
+    }
+    return false;
+}
+
+bool is_binary_operator(const std::string& w) { return is_operator(w) && w != "NOT"; }
+
+std::vector<std::string> split_ws(const std::string& s) {
+    std::vector<std::string> out;
+    size_t i = 0;
+    while (i < s.size()) {
+        while (i < s.size() && s[i] == ' ') ++i;
+        size_t j = i;
+        while (j < s.size() && s[j] != ' ') ++j;
+        if (j > i) out.push_back(s.substr(i, j - i));
+        i = j;
+    }
+    return out;
+}
+
+// Everything but letters, digits and spaces becomes a space: the query as plain words.
+std::string plain_words(const std::string& s) {
+    std::string out;
+    size_t i = 0;
+    while (i < s.size()) {
+        size_t at = i;
+        char32_t c = next_code_point(s, i);
+        if (is_letter(c) || is_digit(c))
+            out.append(s, at, i - at);
+        else
+            out += ' ';
+    }
+    return out;
+}
+
+Xapian::Query or_terms(const std::vector<std::string>& terms) {
+    return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+}
+
+std::vector<std::string> terms_with_prefix(const Xapian::Database& db, const std::string& prefix) {
+    std::vector<std::string> out;
+    for (auto it = db.allterms_begin(prefix); it != db.allterms_end(prefix); ++it)
+        out.push_back(*it);
+    return out;
+}
+
+}  // namespace
+
+SplitQuery split_filters(const std::string& query) {
+    SplitQuery out;
+    size_t i = 0;
+    const size_t n = query.size();
+    while (i < n) {
+        // Copy white space and quoted phrases through untouched.
+        if (query[i] == ' ') {
+            out.text += query[i++];
+            continue;
+        }
+        if (query[i] == '"') {
+            size_t close = query.find('"', i + 1);
+            size_t end = close == std::string::npos ? n : close + 1;
+            out.text.append(query, i, end - i);
+            i = end;
+            continue;
+        }
+        size_t j = i;
+        while (j < n && query[j] != ' ' && query[j] != ':' && query[j] != '"') ++j;
+        FilterKind kind = j < n && query[j] == ':' ? filter_kind(query.substr(i, j - i))
+                                                   : FilterKind::kNone;
+        if (kind == FilterKind::kNone) {
+            size_t end = j;
+            while (end < n && query[end] != ' ' && query[end] != '"') ++end;
+            out.text.append(query, i, end - i);
+            i = end;
+            continue;
+        }
+        std::string name = query.substr(i, j - i);
+        size_t v = j + 1;
+        std::string value;
+        if (v < n && query[v] == '"') {
+            size_t close = query.find('"', v + 1);
+            size_t end = close == std::string::npos ? n : close;
+            value = query.substr(v + 1, end - v - 1);
+            i = close == std::string::npos ? n : close + 1;
+        } else {
+            size_t end = v;
+            while (end < n && query[end] != ' ') ++end;
+            value = query.substr(v, end - v);
+            i = end;
+        }
+        if (value.empty()) {
+            out.errors.push_back("filter " + name + ": has no value");
+            continue;
+        }
+        switch (kind) {
+            case FilterKind::kSection:
+                if (!parse_ranges(value, out.filters.sections))
+                    out.errors.push_back("filter " + name + ":" + value +
+                                         ": a section is a number, a range (3-5) or a list (3,5)");
+                break;
+            case FilterKind::kPage:
+                if (!parse_ranges(value, out.filters.pages))
+                    out.errors.push_back("filter " + name + ":" + value +
+                                         ": a page is a number, a range (3-5) or a list (3,5)");
+                break;
+            case FilterKind::kChapter:
+                out.filters.chapters.push_back(value);
+                break;
+            case FilterKind::kFile:
+                out.filters.files.push_back(value);
+                break;
+            case FilterKind::kNone:
+                break;
+        }
+    }
+    return out;
+}
+
+std::string normalise_query(const std::string& query, const Analyzer& analyzer) {
+    // Invalid UTF-8 and control characters (NUL included) become spaces.
+    std::string clean;
+    size_t i = 0;
+    while (i < query.size()) {
+        size_t bad = find_invalid_utf8(std::string_view(query).substr(i, 4));
+        if (bad == 0) {
+            clean += ' ';
+            ++i;
+            continue;
+        }
+        size_t at = i;
+        char32_t c = next_code_point(query, i);
+        if (c < 0x20 || (c >= 0x7F && c < 0xA0) || c == 0x2028 || c == 0x2029)
+            clean += ' ';
+        else
+            clean.append(query, at, i - at);
+    }
+    std::string prepared = analyzer.prepare(clean);
+    // Typographic quotes count as quotes.
+    std::string quotes;
+    i = 0;
+    while (i < prepared.size()) {
+        size_t at = i;
+        char32_t c = next_code_point(prepared, i);
+        if (c == 0x201C || c == 0x201D || c == 0x201E || c == 0xAB || c == 0xBB)
+            quotes += '"';
+        else
+            quotes.append(prepared, at, i - at);
+    }
+    std::string out;
+    for (const std::string& w : split_ws(quotes)) {
+        if (!out.empty()) out += ' ';
+        out += is_operator(w) ? w : fold_case(w);
+    }
+    return out;
+}
+
+bool well_formed(const std::string& q, std::string& why) {
+    size_t quotes = std::count(q.begin(), q.end(), '"');
+    if (quotes % 2) {
+        why = "unbalanced quote";
+        return false;
+    }
+    int depth = 0;
+    bool in_quote = false;
+    for (char c : q) {
+        if (c == '"') in_quote = !in_quote;
+        if (in_quote) continue;
+        if (c == '(') ++depth;
+        if (c == ')' && --depth < 0) break;
+    }
+    if (depth != 0) {
+        why = "unbalanced bracket";
+        return false;
+    }
+    std::vector<std::string> words = split_ws(q);
+    for (size_t k = 0; k < words.size(); ++k) {
+        bool op = is_binary_operator(words[k]);
+        bool lone_not = words[k] == "NOT" && k + 1 == words.size();
+        if ((op && (k == 0 || k + 1 == words.size() || is_binary_operator(words[k - 1]))) ||
+            lone_not) {
+            why = "operator " + words[k] + " without a word on each side";
+            return false;
+        }
+        if (words[k] == "+" || words[k] == "-") {
+            why = "a lone " + words[k];
+            return false;
+        }
+    }
+    return true;
+}
+
+QueryPlan plan_query(const std::string& raw, const Analyzer& analyzer,
+                     const Xapian::Database& db, const RankingWeights& w) {
+    QueryPlan plan;
+    SplitQuery split = split_filters(raw);
+    for (const std::string& e : split.errors) plan.notes.push_back(e);
+
+    // Filters: OR within a kind, AND across kinds.
+    std::vector<Xapian::Query> kinds;
+    auto add_kind = [&](std::vector<std::string> terms, const std::string& what) {
+        std::vector<std::string> present;
+        for (const std::string& t : terms)
+            if (db.term_exists(t)) present.push_back(t);
+        if (present.empty()) plan.notes.push_back("no passage has " + what);
+        kinds.push_back(or_terms(present));
+    };
+    if (!split.filters.sections.empty()) {
+        std::vector<std::string> terms;
+        std::string what;
+        for (auto [a, b] : split.filters.sections) {
+            for (int s = a; s <= b && s - a < 10000; ++s) terms.push_back(section_term(s));
+            what += (what.empty() ? "" : ",") + std::to_string(a) +
+                    (a == b ? "" : "-" + std::to_string(b));
+        }
+        add_kind(terms, "section " + what);
+    }
+    if (!split.filters.pages.empty()) {
+        std::vector<std::string> terms;
+        std::string what;
+        for (auto [a, b] : split.filters.pages) {
+            for (int p = a; p <= b && p - a < 10000; ++p) terms.push_back(page_term(p));
+            what += (what.empty() ? "" : ",") + std::to_string(a) +
+                    (a == b ? "" : "-" + std::to_string(b));
+        }
+        add_kind(terms, "page " + what);
+    }
+    for (const std::string& c : split.filters.chapters) {
+        std::vector<std::pair<int, int>> numbers;
+        std::vector<std::string> terms;
+        if (parse_ranges(c, numbers)) {
+            for (auto [a, b] : numbers)
+                for (int k = a; k <= b && k - a < 10000; ++k) terms.push_back(chapter_term(k));
+        } else {
+            const std::string key = fold_case(c);
+            const std::string pfx = prefix::kChapterKey;
+            for (const std::string& t : terms_with_prefix(db, pfx))
+                if (t.find(key, pfx.size()) != std::string::npos) terms.push_back(t);
+        }
+        add_kind(terms, "chapter \"" + c + "\"");
+    }
+    for (const std::string& f : split.filters.files) {
+        std::vector<std::string> terms;
+        const std::string pfx = prefix::kFile;
+        for (const std::string& t : terms_with_prefix(db, pfx))
+            if (t.find(f, pfx.size()) != std::string::npos) terms.push_back(t);
+        add_kind(terms, "file \"" + f + "\"");
+    }
+    plan.has_filter = !kinds.empty();
+    plan.filter = kinds.empty() ? Xapian::Query::MatchAll
+                                : Xapian::Query(Xapian::Query::OP_AND, kinds.begin(), kinds.end());
+
+    std::string text = normalise_query(split.text, analyzer);
+    std::string why;
+    if (!well_formed(text, why)) {
+        plan.plain_words = true;
+        plan.notes.push_back("the query could not be read as written (" + why +
+                             "); searched as plain words");
+        text = normalise_query(plain_words(text), analyzer);
+    }
+
+    Xapian::QueryParser qp;
+    analyzer.configure(qp);
+    qp.set_database(db);
+    qp.set_default_op(Xapian::Query::OP_OR);
+    qp.set_max_expansion(256, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
+                         Xapian::QueryParser::FLAG_WILDCARD);
+    unsigned flags = plan.plain_words ? 0
+                                      : Xapian::QueryParser::FLAG_BOOLEAN |
+                                            Xapian::QueryParser::FLAG_PHRASE |
+                                            Xapian::QueryParser::FLAG_LOVEHATE |
+                                            Xapian::QueryParser::FLAG_WILDCARD |
+                                            Xapian::QueryParser::FLAG_PURE_NOT;
+    auto parse = [&](const std::string& pfx, bool stem) {
+        qp.set_stemming_strategy(stem ? Xapian::QueryParser::STEM_SOME
+                                      : Xapian::QueryParser::STEM_NONE);
+        try {
+            return qp.parse_query(text, flags, pfx);
+        } catch (const Xapian::QueryParserError& e) {
+            if (flags == 0) throw;
+            plan.plain_words = true;
+            plan.notes.push_back("the query could not be read as written (" + e.get_msg() +
+                                 "); searched as plain words");
+            text = normalise_query(plain_words(text), analyzer);
+            flags = 0;
+            return qp.parse_query(text, flags, pfx);
+        }
+    };
+    Xapian::Query body = parse("", true);
+    for (auto it = qp.stoplist_begin(); it != qp.stoplist_end(); ++it)
+        plan.stopwords_dropped.push_back(*it);
+    Xapian::Query exact = parse("", false);
+    Xapian::Query title = parse(prefix::kSectionTitle, true);
+    Xapian::Query chapter = parse(prefix::kChapterName, true);
+
+    plan.has_text = !body.empty();
+    if (!plan.has_text && !plan.has_filter) {
+        if (!plan.stopwords_dropped.empty())
+            throw UsageError("the query has only stopwords (" + raw +
+                             "): nothing to search for; add a word that carries meaning");
+        throw UsageError("empty query: give words to search for");
+    }
+    if (plan.has_text) {
+        std::vector<Xapian::Query> boosts = {
+            Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, exact, w.exact),
+            Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, title, w.title),
+            Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, chapter, w.chapter)};
+        plan.query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, body,
+                                   Xapian::Query(Xapian::Query::OP_OR, boosts.begin(),
+                                                 boosts.end()));
+        for (auto it = body.get_terms_begin(); it != body.get_terms_end(); ++it) {
+            const std::string& t = *it;
+            if (t.empty()) continue;
+            if (t[0] == 'Z')
+                plan.stems.insert(t.substr(1));
+            else if (!std::isupper(static_cast<unsigned char>(t[0])))
+                plan.exact_terms.insert(t);
+        }
+        for (auto it = exact.get_terms_begin(); it != exact.get_terms_end(); ++it)
+            if (!(*it).empty() && !std::isupper(static_cast<unsigned char>((*it)[0])))
+                plan.exact_terms.insert(*it);
+        if (!plan.plain_words) {
+            for (const std::string& word : split_ws(text)) {
+                if (word.size() > 1 && word.back() == '*') {
+                    std::string p = word.substr(0, word.size() - 1);
+                    while (!p.empty() && (p[0] == '+' || p[0] == '-' || p[0] == '(' || p[0] == '"'))
+                        p.erase(0, 1);
+                    if (!p.empty()) plan.wildcard_prefixes.push_back(p);
+                }
+            }
+        }
+        for (const std::string& p : plan.wildcard_prefixes) {
+            long n = 0;
+            for (auto it = db.allterms_begin(p); it != db.allterms_end(p) && n <= 256; ++it) ++n;
+            if (n > 256)
+                plan.notes.push_back("\"" + p + "*\" matches more than 256 words; searched for "
+                                     "the 256 most frequent");
+        }
+    } else {
+        plan.query = Xapian::Query::MatchAll;
+    }
+    return plan;
+}
+
+}  // namespace rapportsok

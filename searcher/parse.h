@@ -1,0 +1,68 @@
+// Parsing a query: filters (avsnitt:/section:, kapitel:/chapter:, sida:/page:, fil:/file:) are
+// taken out first; the rest goes, analysed like the text, through Xapian's QueryParser.
+#pragma once
+
+#include <xapian.h>
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "indexer/common/analysis.h"
+
+namespace rapportsok {
+
+struct Filters {
+    std::vector<std::pair<int, int>> sections;  // inclusive ranges
+    std::vector<std::pair<int, int>> pages;
+    std::vector<std::string> chapters;          // numbers or (parts of) headings
+    std::vector<std::string> files;             // (parts of) paths
+    bool empty() const {
+        return sections.empty() && pages.empty() && chapters.empty() && files.empty();
+    }
+};
+
+struct SplitQuery {
+    std::string text;  // the query without its filters
+    Filters filters;
+    std::vector<std::string> errors;  // filter values that could not be read
+};
+
+// Takes the filters out of a query. "avsnitt:8 sida:3-4 tortyr" -> text "tortyr".
+SplitQuery split_filters(const std::string& query);
+
+// How much the fields weigh beside the passage text; tuned on the dev set (see docs/ranking.md).
+struct RankingWeights {
+    double k1 = 1.2;
+    double b = 0.5;
+    double exact = 0.5;    // an exact (unstemmed) match, added on top of the stemmed one
+    double title = 0.6;    // a query word in the section title
+    double chapter = 0.2;  // a query word in the chapter heading
+};
+
+struct QueryPlan {
+    Xapian::Query query;   // what to match and rank (no filters)
+    Xapian::Query filter;  // filters only; MatchAll when there are none
+    bool has_text = false;
+    bool has_filter = false;
+    bool plain_words = false;          // the query could not be parsed and was searched as words
+    std::vector<std::string> notes;    // for the user: fallbacks, bounded wildcards, empty filters
+    std::set<std::string> exact_terms; // lowercase words to highlight
+    std::set<std::string> stems;       // their stems
+    std::vector<std::string> wildcard_prefixes;
+    std::vector<std::string> stopwords_dropped;
+};
+
+// Builds the Xapian query. Throws UsageError for an empty query.
+QueryPlan plan_query(const std::string& query, const Analyzer& analyzer,
+                     const Xapian::Database& db, const RankingWeights& weights);
+
+// A query as the user typed it, made safe and comparable: NFC, control characters gone,
+// words lowercased except the operators AND, OR, NOT, XOR, NEAR, ADJ.
+std::string normalise_query(const std::string& query, const Analyzer& analyzer);
+
+// Whether the query is well-formed for the QueryParser (balanced quotes and brackets, no
+// operator without operands); when not, the reason.
+bool well_formed(const std::string& normalised, std::string& why);
+
+}  // namespace rapportsok

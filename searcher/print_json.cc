@@ -1,0 +1,47 @@
+#include "searcher/print_json.h"
+
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+namespace rapportsok {
+
+using nlohmann::json;
+
+void print_json(const SearchResult& r, std::ostream& out) {
+    json hits = json::array();
+    for (const Hit& h : r.hits) {
+        const Passage& p = h.passage;
+        json marks = json::array();
+        for (auto [b, e] : h.snippet.highlights) marks.push_back({b, e});
+        hits.push_back({{"rank", h.rank},
+                        {"score", h.score},
+                        {"id", p.id},
+                        {"file", p.file},
+                        {"lines", {p.first_line, p.last_line}},
+                        {"page", p.page},
+                        {"pages", {p.page, p.last_page}},
+                        {"chapter", p.chapter},
+                        {"section", {{"number", p.section_number}, {"title", p.section_title}}},
+                        {"position", p.position},
+                        {"snippet", h.snippet.text},
+                        {"highlights", marks},
+                        {"text", p.text}});
+    }
+    json chapters = json::array(), sections = json::array();
+    for (const Facet& f : r.chapters) chapters.push_back({{"value", f.value}, {"count", f.count}});
+    for (const Facet& f : r.sections)
+        sections.push_back(
+            {{"value", f.section}, {"number", f.section}, {"title", f.value}, {"count", f.count}});
+    json j = {{"query", r.query},
+              {"corrected", r.corrected ? json(*r.corrected) : json(nullptr)},
+              {"total", r.total},
+              {"total_exact", r.total_exact},
+              {"offset", r.offset},
+              {"hits", hits},
+              {"facets", {{"chapter", chapters}, {"section", sections}}},
+              {"notes", r.notes}};
+    // Invalid UTF-8 from a report can never break the output: it becomes U+FFFD.
+    out << j.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
+}
+
+}  // namespace rapportsok

@@ -1,0 +1,97 @@
+#include "searcher/print_text.h"
+
+#include <iomanip>
+#include <ostream>
+#include <sstream>
+
+#include "indexer/common/text.h"
+
+namespace rapportsok {
+
+namespace {
+const char* const kBold = "\x1b[1m";
+const char* const kDim = "\x1b[2m";
+const char* const kCyan = "\x1b[36m";
+const char* const kReset = "\x1b[0m";
+}  // namespace
+
+std::string terminal_safe(const std::string& s) {
+    std::string out;
+    out.reserve(s.size());
+    size_t i = 0;
+    while (i < s.size()) {
+        size_t bad = find_invalid_utf8(std::string_view(s).substr(i, 4));
+        if (bad == 0) {
+            out += "\xEF\xBF\xBD";
+            ++i;
+            continue;
+        }
+        size_t at = i;
+        char32_t c = next_code_point(s, i);
+        if (c < 0x20 || (c >= 0x7F && c < 0xA0) || c == 0x2028 || c == 0x2029 ||
+            (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069))
+            out += "\xEF\xBF\xBD";
+        else
+            out.append(s, at, i - at);
+    }
+    return out;
+}
+
+void print_text(const SearchResult& r, std::ostream& out, bool color) {
+    auto style = [&](const char* code, const std::string& s) {
+        return color ? std::string(code) + s + kReset : s;
+    };
+    for (const std::string& n : r.notes) out << "note: " << terminal_safe(n) << "\n";
+    if (r.corrected)
+        out << "Showing results for " << terminal_safe(*r.corrected) << " (searched for "
+            << terminal_safe(r.query) << ")\n";
+    if (r.hits.empty()) {
+        out << "No passages match: " << terminal_safe(r.query)
+            << (r.offset > 0 && r.total > 0 ? " at offset " + std::to_string(r.offset) : "")
+            << ".\n";
+        return;
+    }
+    out << (r.total_exact ? "" : "About ") << r.total << (r.total == 1 ? " passage" : " passages")
+        << " match: " << terminal_safe(r.query) << "; showing " << r.hits.front().rank << "–"
+        << r.hits.back().rank << ".\n";
+    for (const Hit& h : r.hits) {
+        const Passage& p = h.passage;
+        std::ostringstream ref;
+        ref << p.file << ":" << p.first_line;
+        out << "\n"
+            << h.rank << ". " << style(kCyan, terminal_safe(ref.str())) << "  page " << p.page;
+        if (p.last_page != p.page) out << "–" << p.last_page;
+        out << "  " << style(kDim, "score " + [&] {
+            std::ostringstream s;
+            s << std::fixed << std::setprecision(2) << h.score;
+            return s.str();
+        }()) << "\n";
+        if (p.section_number)
+            out << "   §" << p.section_number << " " << terminal_safe(p.section_title) << "\n";
+        if (!p.chapter.empty()) out << "   " << terminal_safe(p.chapter) << "\n";
+        // The snippet with its highlights.
+        const Snippet& s = h.snippet;
+        std::string line;
+        size_t at = 0;
+        for (auto [b, e] : s.highlights) {
+            line += terminal_safe(s.text.substr(at, b - at));
+            line += style(kBold, terminal_safe(s.text.substr(b, e - b)));
+            at = e;
+        }
+        line += terminal_safe(s.text.substr(at));
+        out << "   " << line << "\n";
+    }
+    if (!r.chapters.empty()) {
+        out << "\nBy chapter:\n";
+        for (const Facet& f : r.chapters)
+            out << "  " << std::setw(4) << f.count << "  " << terminal_safe(f.value) << "\n";
+    }
+    if (!r.sections.empty()) {
+        out << "By section:\n";
+        for (const Facet& f : r.sections)
+            out << "  " << std::setw(4) << f.count << "  §" << f.section << " "
+                << terminal_safe(f.value) << "\n";
+    }
+}
+
+}  // namespace rapportsok

@@ -1,0 +1,158 @@
+#include "searcher/snippet.h"
+
+#include <unicode/brkiter.h>
+#include <unicode/utext.h>
+
+#include <algorithm>
+#include <memory>
+
+#include "indexer/common/text.h"
+
+namespace rapportsok {
+
+Highlighter::Highlighter(const Analyzer& analyzer, std::set<std::string> exact,
+                         std::set<std::string> stems, std::vector<std::string> prefixes)
+    : analyzer_(analyzer),
+      exact_(std::move(exact)),
+      stems_(std::move(stems)),
+      prefixes_(std::move(prefixes)) {}
+
+int Highlighter::strength(const std::string& w) const {
+    auto hit = cache_.find(w);
+    if (hit != cache_.end()) return hit->second;
+    int s = 0;
+    if (exact_.count(w)) {
+        s = 2;
+    } else if (!stems_.empty() && stems_.count(analyzer_.stem(w))) {
+        s = 1;
+    } else {
+        for (const std::string& p : prefixes_)
+            if (w.compare(0, p.size(), p) == 0) s = 1;
+    }
+    cache_.emplace(w, s);
+    return s;
+}
+
+bool Highlighter::matches(const std::string& w) const { return strength(w) > 0; }
+
+namespace {
+
+// Words as Xapian's TermGenerator sees them: runs of letters and digits.
+template <typename F>
+void for_each_word(const std::string& text, size_t begin, size_t end, F&& f) {
+    size_t i = begin;
+    while (i < end) {
+        size_t at = i;
+        char32_t c = next_code_point(text, i);
+        if (!(is_letter(c) || is_digit(c))) continue;
+        size_t j = i;
+        while (j < end) {
+            size_t k = j;
+            char32_t d = next_code_point(text, k);
+            if (!(is_letter(d) || is_digit(d) || d == 0x2019 || d == '\'')) break;
+            j = k;
+        }
+        f(at, j);
+        i = j;
+    }
+}
+
+struct Sentence {
+    size_t begin, end;
+    int score = 0;
+};
+
+std::vector<Sentence> sentences(const std::string& text) {
+    std::vector<Sentence> out;
+    UErrorCode status = U_ZERO_ERROR;
+    UText* ut = utext_openUTF8(nullptr, text.data(), static_cast<int64_t>(text.size()), &status);
+    std::unique_ptr<icu::BreakIterator> it(
+        icu::BreakIterator::createSentenceInstance(icu::Locale("sv"), status));
+    if (U_FAILURE(status) || !it) {
+        utext_close(ut);
+        out.push_back({0, text.size()});
+        return out;
+    }
+    it->setText(ut, status);
+    int32_t start = it->first();
+    for (int32_t end = it->next(); end != icu::BreakIterator::DONE; start = end, end = it->next())
+        out.push_back({static_cast<size_t>(start), static_cast<size_t>(end)});
+    utext_close(ut);
+    if (out.empty()) out.push_back({0, text.size()});
+    return out;
+}
+
+size_t trim_end(const std::string& t, size_t b, size_t e) {
+    while (e > b && (t[e - 1] == ' ' || t[e - 1] == '\n')) --e;
+    return e;
+}
+
+}  // namespace
+
+std::vector<std::pair<size_t, size_t>> Highlighter::find(const std::string& text) const {
+    std::vector<std::pair<size_t, size_t>> out;
+    for_each_word(text, 0, text.size(), [&](size_t b, size_t e) {
+        if (matches(fold_case(std::string_view(text).substr(b, e - b)))) out.emplace_back(b, e);
+    });
+    return out;
+}
+
+Snippet make_snippet(const std::string& text, const Highlighter& hl, size_t max_bytes) {
+    std::vector<Sentence> ss = sentences(text);
+    // Score: distinct matching words, exact ones counting double, plus a little per repeat.
+    size_t best = 0;
+    for (size_t k = 0; k < ss.size(); ++k) {
+        std::set<std::string> seen;
+        int score = 0;
+        for_each_word(text, ss[k].begin, ss[k].end, [&](size_t b, size_t e) {
+            std::string w = fold_case(std::string_view(text).substr(b, e - b));
+            int s = hl.strength(w);
+            if (!s) return;
+            score += seen.insert(w).second ? 10 * s : 1;
+        });
+        ss[k].score = score;
+        if (score > ss[best].score) best = k;
+    }
+    // Grow from the best sentence: the next one first, then the one before.
+    size_t lo = best, hi = best;
+    size_t len = ss[best].end - ss[best].begin;
+    for (bool grew = true; grew;) {
+        grew = false;
+        if (hi + 1 < ss.size() && len + (ss[hi + 1].end - ss[hi + 1].begin) <= max_bytes) {
+            ++hi;
+            len += ss[hi].end - ss[hi].begin;
+            grew = true;
+        }
+        if (lo > 0 && len + (ss[lo - 1].end - ss[lo - 1].begin) <= max_bytes) {
+            len += ss[lo].begin - ss[lo - 1].begin;
+            --lo;
+            grew = true;
+        }
+    }
+    size_t b = ss[lo].begin, e = trim_end(text, b, ss[hi].end);
+    bool cut_front = b > 0, cut_back = e < trim_end(text, 0, text.size());
+    if (e - b > max_bytes) {
+        // One long sentence: a window around its first match, cut at word boundaries.
+        auto marks = hl.find(text.substr(b, e - b));
+        size_t centre = marks.empty() ? b : b + marks.front().first;
+        size_t wb = centre > b + max_bytes / 3 ? centre - max_bytes / 3 : b;
+        while (wb > b && text[wb - 1] != ' ') --wb;
+        size_t we = std::min(e, wb + max_bytes);
+        while (we < e && text[we] != ' ') ++we;
+        cut_front = cut_front || wb > b;
+        cut_back = cut_back || we < e;
+        b = wb;
+        e = trim_end(text, b, we);
+    }
+    Snippet s;
+    const std::string ellipsis = "…";
+    if (cut_front) s.text = ellipsis + " ";
+    size_t offset = s.text.size();
+    s.text.append(text, b, e - b);
+    for (auto [mb, me] : hl.find(text.substr(b, e - b)))
+        s.highlights.emplace_back(mb + offset, me + offset);
+    if (cut_back) s.text += " " + ellipsis;
+    return s;
+}
+
+}  // namespace rapportsok

@@ -1,0 +1,43 @@
+// Snippets: whole sentences around the best-matching part of a passage (ICU sentence
+// boundaries), the matched words marked, gaps shown with "…".
+#pragma once
+
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "indexer/common/analysis.h"
+
+namespace rapportsok {
+
+struct Snippet {
+    std::string text;
+    std::vector<std::pair<size_t, size_t>> highlights;  // [begin, end) byte offsets in text
+};
+
+// Decides which words of a text match the query: an exact word, a word with a query word's
+// stem, or a word starting with a wildcard's prefix.
+class Highlighter {
+public:
+    Highlighter(const Analyzer& analyzer, std::set<std::string> exact, std::set<std::string> stems,
+                std::vector<std::string> prefixes);
+    bool matches(const std::string& lowercase_word) const;
+    // 2 for an exact match, 1 for a stem or prefix match, 0 for none.
+    int strength(const std::string& lowercase_word) const;
+    // [begin, end) byte offsets of the matching words in text.
+    std::vector<std::pair<size_t, size_t>> find(const std::string& text) const;
+
+private:
+    const Analyzer& analyzer_;
+    std::set<std::string> exact_, stems_;
+    std::vector<std::string> prefixes_;
+    mutable std::unordered_map<std::string, int> cache_;
+};
+
+// At most about max_bytes of text: the best sentence, then its neighbours while they fit.
+Snippet make_snippet(const std::string& text, const Highlighter& highlighter,
+                     size_t max_bytes = 320);
+
+}  // namespace rapportsok
