@@ -253,7 +253,8 @@ bool well_formed(const std::string& q, std::string& why) {
 }
 
 QueryPlan plan_query(const std::string& raw, const Analyzer& analyzer,
-                     const Xapian::Database& db, const RankingWeights& w) {
+                     const Xapian::Database& db, const RankingWeights& w,
+                     const ExpandOptions& options) {
     QueryPlan plan;
     SplitQuery split = split_filters(raw);
     for (const std::string& e : split.errors) plan.notes.push_back(e);
@@ -348,10 +349,14 @@ QueryPlan plan_query(const std::string& raw, const Analyzer& analyzer,
             return qp.parse_query(text, flags, pfx);
         }
     };
-    Xapian::Query body = parse("", true);
+    Xapian::Query exact = parse("", false);
     for (auto it = qp.stoplist_begin(); it != qp.stoplist_end(); ++it)
         plan.stopwords_dropped.push_back(*it);
-    Xapian::Query exact = parse("", false);
+    // The stemmed query is the unstemmed one with each free word turned into its stem and the
+    // related forms the index holds; phrases stay exact.
+    Expander expander(db, analyzer, options);
+    Xapian::Query body = expander.rewrite(exact);
+    for (const Expansion& e : expander.used()) plan.expansions.push_back(e);
     Xapian::Query title = parse(prefix::kSectionTitle, true);
     Xapian::Query chapter = parse(prefix::kChapterName, true);
 

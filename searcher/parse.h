@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "indexer/common/analysis.h"
+#include "searcher/expand.h"
 
 namespace rapportsok {
 
@@ -51,11 +52,13 @@ struct QueryPlan {
     std::set<std::string> stems;       // their stems
     std::vector<std::string> wildcard_prefixes;
     std::vector<std::string> stopwords_dropped;
+    std::vector<Expansion> expansions;  // what the query was widened with
 };
 
 // Builds the Xapian query. Throws UsageError for an empty query.
 QueryPlan plan_query(const std::string& query, const Analyzer& analyzer,
-                     const Xapian::Database& db, const RankingWeights& weights);
+                     const Xapian::Database& db, const RankingWeights& weights,
+                     const ExpandOptions& options = ExpandOptions());
 
 // A query as the user typed it, made safe and comparable: NFC, control characters gone,
 // words lowercased except the operators AND, OR, NOT, XOR, NEAR, ADJ.
