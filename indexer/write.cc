@@ -32,6 +32,9 @@ Xapian::Document make_document(const Passage& p, const Analyzer& analyzer,
 IndexWriter::IndexWriter(Xapian::WritableDatabase& db, const Analyzer& analyzer)
     : db_(db), analyzer_(analyzer) {
     analyzer_.configure(tg_);
+    // Spelling data from the text itself: the searcher corrects unknown query words from it.
+    tg_.set_database(db_);
+    tg_.set_flags(Xapian::TermGenerator::FLAG_SPELLING);
 }
 
 bool IndexWriter::up_to_date(const std::string& file, long long size, long long mtime_ns,
@@ -74,7 +77,9 @@ void IndexWriter::sync_file(const Report& report, const FileRecord& record, Sync
     const std::string fterm = file_term(report.file);
     for (auto it = db_.postlist_begin(fterm); it != db_.postlist_end(fterm); ++it) {
         Passage p = decode_passage(db_.get_document(*it).get_data());
-        existing.emplace(p.id, Existing{*it, std::move(p)});
+        // The key is copied first: Existing{..., std::move(p)} is built before emplace runs.
+        std::string id = p.id;
+        existing.emplace(std::move(id), Existing{*it, std::move(p)});
     }
     for (const Passage& p : report.passages) {
         auto found = existing.find(p.id);

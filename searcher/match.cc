@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <map>
 
+#include <unicode/uchar.h>
+
 #include "indexer/common/errors.h"
+#include "indexer/common/text.h"
 
 namespace rapportsok {
 
@@ -41,8 +44,10 @@ SearchResult search_once(Xapian::Database& db, const Analyzer& analyzer,
     SearchResult r;
     r.query = req.query;
     r.offset = req.offset;
-    QueryPlan plan = plan_query(req.query, analyzer, db, req.weights);
+    QueryPlan plan = plan_query(req.query, analyzer, db, req.weights, req.expand);
     r.notes = plan.notes;
+    r.expansions = plan.expansions;
+    r.unknown_words = plan.unknown_words;
 
     Xapian::Enquire enquire(db);
     Xapian::Query q = plan.query;
@@ -108,10 +113,57 @@ SearchResult search_once(Xapian::Database& db, const Analyzer& analyzer,
 
 }  // namespace
 
+std::string corrected_query(const Xapian::Database& db, const Analyzer& analyzer,
+                            const std::string& query, const std::vector<std::string>& unknown) {
+    // Token by token, so that filters, operators and the user's own spelling stay as typed.
+    std::string out;
+    bool changed = false;
+    size_t i = 0;
+    while (i < query.size()) {
+        size_t j = i;
+        while (j < query.size() && query[j] != ' ') ++j;
+        std::string token = query.substr(i, j - i);
+        // The word inside quotes, brackets and +/- marks.
+        size_t b = 0, e = token.size();
+        while (b < e && std::string("\"(+-").find(token[b]) != std::string::npos) ++b;
+        while (e > b && std::string("\")*?!.,;").find(token[e - 1]) != std::string::npos) --e;
+        std::string word = normalise_query(token.substr(b, e - b), analyzer);
+        if (std::find(unknown.begin(), unknown.end(), word) != unknown.end()) {
+            std::string s = db.get_spelling_suggestion(word, word.size() > 8 ? 3 : 2);
+            if (!s.empty() && s != word) {
+                // Keep the user's capital: "Nasarbajev" -> "Nazarbajev".
+                size_t at = b;
+                if (at < token.size() && is_upper(next_code_point(token, at))) {
+                    size_t k = 0;
+                    char32_t first = next_code_point(s, k);
+                    std::string cap;
+                    append_utf8(cap, static_cast<char32_t>(u_toupper(static_cast<UChar32>(first))));
+                    s = cap + s.substr(k);
+                }
+                token = token.substr(0, b) + s + token.substr(e);
+                changed = true;
+            }
+        }
+        out += token;
+        if (j < query.size()) out += ' ';
+        i = j + 1;
+    }
+    return changed ? out : std::string();
+}
+
 SearchResult search(Xapian::Database& db, const Analyzer& analyzer, const SearchRequest& req) {
     for (int attempt = 0;; ++attempt) {
         try {
-            return search_once(db, analyzer, req);
+            SearchResult r = search_once(db, analyzer, req);
+            if (r.total > 0 || !req.spelling || r.unknown_words.empty()) return r;
+            std::string fixed = corrected_query(db, analyzer, req.query, r.unknown_words);
+            if (fixed.empty()) return r;
+            SearchRequest again = req;
+            again.query = fixed;
+            SearchResult c = search_once(db, analyzer, again);
+            c.query = req.query;
+            c.corrected = fixed;
+            return c;
         } catch (const Xapian::DatabaseModifiedError&) {
             if (attempt >= 10) throw;
             db.reopen();  // the indexer committed: start again on the new state

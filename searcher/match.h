@@ -38,10 +38,14 @@ struct SearchResult {
     std::vector<Facet> chapters;  // in report order
     std::vector<Facet> sections;  // by section number
     std::vector<std::string> notes;
+    std::vector<Expansion> expansions;       // what the query was widened with
+    std::vector<std::string> unknown_words;  // query words the index knows in no form
 };
 
 struct SearchRequest {
     std::string query;
+    ExpandOptions expand;
+    bool spelling = true;  // search a correction when the query finds nothing
     long offset = 0;
     long limit = 10;
     RankingWeights weights;
@@ -53,5 +57,10 @@ Xapian::Database open_database(const std::string& path, const Analyzer& analyzer
 
 // Retries by itself when the indexer commits underneath (DatabaseModifiedError).
 SearchResult search(Xapian::Database& db, const Analyzer& analyzer, const SearchRequest& request);
+
+// The query with each unknown word replaced by the index's spelling suggestion, or "" when there
+// is none.
+std::string corrected_query(const Xapian::Database& db, const Analyzer& analyzer,
+                            const std::string& query, const std::vector<std::string>& unknown);
 
 }  // namespace rapportsok

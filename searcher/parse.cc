@@ -356,7 +356,8 @@ QueryPlan plan_query(const std::string& raw, const Analyzer& analyzer,
     // related forms the index holds; phrases stay exact.
     Expander expander(db, analyzer, options);
     Xapian::Query body = expander.rewrite(exact);
-    for (const Expansion& e : expander.used()) plan.expansions.push_back(e);
+    plan.expansions = expander.used();
+    plan.unknown_words = expander.unknown();
     Xapian::Query title = parse(prefix::kSectionTitle, true);
     Xapian::Query chapter = parse(prefix::kChapterName, true);
 

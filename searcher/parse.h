@@ -53,6 +53,7 @@ struct QueryPlan {
     std::vector<std::string> wildcard_prefixes;
     std::vector<std::string> stopwords_dropped;
     std::vector<Expansion> expansions;  // what the query was widened with
+    std::vector<std::string> unknown_words;  // in no form in the index
 };
 
 // Builds the Xapian query. Throws UsageError for an empty query.

@@ -32,6 +32,9 @@ void print_json(const SearchResult& r, std::ostream& out) {
     for (const Facet& f : r.sections)
         sections.push_back(
             {{"value", f.section}, {"number", f.section}, {"title", f.value}, {"count", f.count}});
+    json expansions = json::array();
+    for (const Expansion& e : r.expansions)
+        expansions.push_back({{"word", e.word}, {"kind", e.kind}, {"alternatives", e.alternatives}});
     json j = {{"query", r.query},
               {"corrected", r.corrected ? json(*r.corrected) : json(nullptr)},
               {"total", r.total},
@@ -39,6 +42,7 @@ void print_json(const SearchResult& r, std::ostream& out) {
               {"offset", r.offset},
               {"hits", hits},
               {"facets", {{"chapter", chapters}, {"section", sections}}},
+              {"expansions", expansions},
               {"notes", r.notes}};
     // Invalid UTF-8 from a report can never break the output: it becomes U+FFFD.
     out << j.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";

@@ -10,7 +10,6 @@ namespace rapportsok {
 
 namespace {
 const char* const kBold = "\x1b[1m";
-const char* const kDim = "\x1b[2m";
 const char* const kCyan = "\x1b[36m";
 const char* const kReset = "\x1b[0m";
 }  // namespace
@@ -42,6 +41,13 @@ void print_text(const SearchResult& r, std::ostream& out, bool color) {
         return color ? std::string(code) + s + kReset : s;
     };
     for (const std::string& n : r.notes) out << "note: " << terminal_safe(n) << "\n";
+    for (const Expansion& e : r.expansions) {
+        if (e.kind == "inflection") continue;  // the stemmer's business; JSON lists them
+        out << "Also searched (" << e.kind << "): " << terminal_safe(e.word) << " → ";
+        for (size_t k = 0; k < e.alternatives.size(); ++k)
+            out << (k ? ", " : "") << terminal_safe(e.alternatives[k]);
+        out << "\n";
+    }
     if (r.corrected)
         out << "Showing results for " << terminal_safe(*r.corrected) << " (searched for "
             << terminal_safe(r.query) << ")\n";
@@ -61,11 +67,9 @@ void print_text(const SearchResult& r, std::ostream& out, bool color) {
         out << "\n"
             << h.rank << ". " << style(kCyan, terminal_safe(ref.str())) << "  page " << p.page;
         if (p.last_page != p.page) out << "–" << p.last_page;
-        out << "  " << style(kDim, "score " + [&] {
-            std::ostringstream s;
-            s << std::fixed << std::setprecision(2) << h.score;
-            return s.str();
-        }()) << "\n";
+        // No score here: it means nothing to a reader and changes with every ranking tweak
+        // (which would churn the golden files); --json carries it.
+        out << "\n";
         if (p.section_number)
             out << "   §" << p.section_number << " " << terminal_safe(p.section_title) << "\n";
         if (!p.chapter.empty()) out << "   " << terminal_safe(p.chapter) << "\n";
