@@ -13,7 +13,17 @@ int main(int argc, char** argv) try {
     app.add_option("--db", o.db, "database folder (default: $RAPPORTSOK_DB, else index)");
     app.add_flag("--dry-run", o.dry_run, "print the passages found; touch no database");
     app.add_flag("--json", o.json, "JSON output (one line per passage with --dry-run)");
-    app.add_flag("--check", o.check, "write nothing; exit 1 listing what is out of date");
+    auto* check = app.add_flag("--check", o.check,
+                               "write nothing; exit 1 listing what is out of date");
+    auto* rebuild = app.add_flag("--rebuild", o.rebuild,
+                                 "build a new database from scratch and swap it in atomically");
+    auto* watch = app.add_flag("--watch", o.watch,
+                               "keep the database in step as files change, until interrupted");
+    app.add_flag("--wait", o.wait, "wait while another indexer writes the database");
+    auto* dry = app.get_option("--dry-run");
+    check->excludes(rebuild)->excludes(watch)->excludes(dry);
+    rebuild->excludes(watch)->excludes(dry);
+    watch->excludes(dry);
     app.add_flag("-q,--quiet", o.quiet, "no summary");
     app.add_option("paths", o.paths, "report files or folders (default: corpus)");
     try {

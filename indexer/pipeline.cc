@@ -1,9 +1,12 @@
 #include "indexer/pipeline.h"
 
+#include <fcntl.h>
+#include <unistd.h>
 #include <xapian.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <iomanip>
@@ -11,6 +14,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 
 #include "indexer/clean.h"
 #include "indexer/common/analysis.h"
@@ -18,6 +22,7 @@
 #include "indexer/common/schema.h"
 #include "indexer/read.h"
 #include "indexer/structure.h"
+#include "indexer/watch.h"
 #include "indexer/write.h"
 
 namespace fs = std::filesystem;
@@ -26,13 +31,6 @@ using nlohmann::json;
 namespace rapportsok {
 
 namespace {
-
-bool indexable_name(const fs::path& p) {
-    std::string ext = p.extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-    std::string name = p.filename().string();
-    return !name.empty() && name[0] != '.' && (ext == ".txt" || ext == ".md");
-}
 
 Report load_report(const Source& src) { return structure(src.path, clean(src.text)); }
 
@@ -112,6 +110,14 @@ int check(const IndexOptions& o, const std::vector<std::string>& files, std::ost
 
 }  // namespace
 
+bool indexable_name(const std::string& filename) {
+    fs::path p(filename);
+    std::string ext = p.extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return !filename.empty() && filename[0] != '.' && (ext == ".txt" || ext == ".md");
+}
+
 std::vector<std::string> collect_files(const std::vector<std::string>& paths, std::ostream& err,
                                        bool& failed) {
     std::vector<std::string> files;
@@ -140,13 +146,13 @@ std::vector<std::string> collect_files(const std::vector<std::string>& paths, st
                 continue;
             }
             if (!e.is_regular_file(ec2)) {
-                if (e.is_symlink(ec2) && !fs::exists(e.path(), ec2) && indexable_name(e.path())) {
+                if (e.is_symlink(ec2) && !fs::exists(e.path(), ec2) && indexable_name(e.path().filename().string())) {
                     err << "indexer: " << e.path().string() << ": broken or looping symbolic link\n";
                     failed = true;
                 }
                 continue;
             }
-            if (indexable_name(e.path())) found.push_back(e.path().lexically_normal().string());
+            if (indexable_name(e.path().filename().string())) found.push_back(e.path().lexically_normal().string());
         }
         if (ec) {
             err << "indexer: " << given << ": " << ec.message() << "\n";
@@ -160,59 +166,76 @@ std::vector<std::string> collect_files(const std::vector<std::string>& paths, st
     return files;
 }
 
-int run_index(const IndexOptions& o, std::ostream& out, std::ostream& err) {
-    const auto t0 = std::chrono::steady_clock::now();
-    bool failed = false;
-    std::vector<std::string> files = collect_files(o.paths, err, failed);
+namespace {
 
-    if (o.dry_run) {
-        for (const std::string& f : files) {
-            try {
-                Report r = load_report(read_source(f));
-                for (const std::string& w : r.warnings) err << "indexer: " << w << "\n";
-                for (const Passage& p : r.passages) {
-                    if (o.json) {
-                        out << dump(passage_json(p)) << "\n";
-                    } else {
-                        out << p.file << ":" << p.first_line << "-" << p.last_line << " p."
-                            << p.page << " §" << p.section_number << " " << p.text << "\n";
-                    }
-                }
-            } catch (const InputError& e) {
-                err << "indexer: " << e.what() << "\n";
-                failed = true;
+// What the database path names: a plain Xapian folder (what a first run creates), or a symbolic
+// link to a generation folder under PATH.d/ (what --rebuild leaves, so that it can swap a whole
+// new database in with one rename(2)). Writers open the generation the link points to, never
+// the link itself: Xapian writes some files by path, and must not follow a link that a
+// --rebuild has moved to another generation.
+fs::path resolve(const std::string& db) { return fs::weakly_canonical(fs::absolute(db)); }
+
+bool holds_database(const fs::path& dir) {
+    std::error_code ec;
+    return fs::exists(dir / "iamglass", ec) || fs::exists(dir / "iamchert", ec);
+}
+
+// Opens the database for writing, taking its lock. Without wait, another writer's lock is a
+// DatabaseBusy error; with it, we poll until the lock is free (saying so once on err).
+Xapian::WritableDatabase open_for_writing(const std::string& db, bool wait, std::ostream& err) {
+    bool told = false;
+    for (;;) {
+        const fs::path target = resolve(db);
+        try {
+            Xapian::WritableDatabase w(target.string(), holds_database(target)
+                                                            ? Xapian::DB_OPEN
+                                                            : Xapian::DB_CREATE_OR_OPEN);
+            // Waiting for a lock may have meant waiting for a --rebuild, which swaps the link
+            // before it lets the old generation go: that one is no longer the database.
+            if (resolve(db) == target) return w;
+            w.close();
+        } catch (const Xapian::DatabaseLockError&) {
+            if (!wait)
+                throw DatabaseBusy("database " + db + " is being written by another indexer; " +
+                                   "try again when it has finished (or give --wait)");
+            if (!told) {
+                err << "indexer: database " << db << " is being written by another indexer; "
+                    << "waiting for it to finish\n"
+                    << std::flush;
+                told = true;
             }
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        } catch (const Xapian::DatabaseOpeningError&) {
+            if (resolve(db) == target) throw;  // not a generation swapped away under us
         }
-        return failed ? 2 : 0;
     }
+}
 
-    if (o.check) {
-        int status = check(o, files, out, err);
-        return failed ? 2 : status;
-    }
+long file_passages(const Xapian::Database& db, const std::string& file) {
+    std::string rec = db.get_metadata(meta::kFilePrefix + file);
+    return rec.empty() ? 0 : decode_file_record(rec).passages;
+}
 
-    check_db_folder(o.db);
-    Xapian::WritableDatabase db;
-    try {
-        db = Xapian::WritableDatabase(o.db, Xapian::DB_CREATE_OR_OPEN);
-    } catch (const Xapian::DatabaseLockError&) {
-        throw UsageError("database " + o.db + " is being written by another indexer; try again "
-                         "when it has finished");
-    }
+// Brings the database in step with the files, as one transaction: a reader sees all of this
+// run's changes or none, and a killed run leaves the last committed state.
+void sync_into(Xapian::WritableDatabase& db, const std::vector<std::string>& files,
+               const std::string& db_name, std::ostream& err, SyncStats& stats, bool& failed) {
     Analyzer analyzer;
     const std::string fp = analyzer.fingerprint();
     std::string stored = db.get_metadata(meta::kAnalysis);
     if (!stored.empty() && stored != fp && db.get_doccount() > 0)
-        throw UsageError("database " + o.db + " was built with another analysis (" + stored +
-                         "); remove it and run indexer again");
+        throw UsageError("database " + db_name + " was built with another analysis (" + stored +
+                         "); run indexer --rebuild");
 
     IndexWriter writer(db, analyzer);
-    SyncStats stats;
     std::set<std::string> keep;  // files to keep in the database (present, or failed to read)
     db.begin_transaction();
     try {
-        db.set_metadata(meta::kSchema, std::to_string(kSchemaVersion));
-        db.set_metadata(meta::kAnalysis, fp);
+        // Written only when they differ, so that a run that changes nothing commits nothing
+        // and readers are not sent to reopen for no reason.
+        const std::string schema = std::to_string(kSchemaVersion);
+        if (db.get_metadata(meta::kSchema) != schema) db.set_metadata(meta::kSchema, schema);
+        if (stored != fp) db.set_metadata(meta::kAnalysis, fp);
         for (const std::string& f : files) {
             ++stats.files_seen;
             keep.insert(f);
@@ -224,6 +247,7 @@ int run_index(const IndexOptions& o, std::ostream& out, std::ostream& err) {
                                                    mtime.time_since_epoch()).count();
                 if (!ec && writer.up_to_date(f, static_cast<long long>(size), mtime_ns, nullptr)) {
                     ++stats.files_unchanged;
+                    stats.unchanged += file_passages(db, f);
                     continue;
                 }
                 Source src = read_source(f);
@@ -233,6 +257,7 @@ int run_index(const IndexOptions& o, std::ostream& out, std::ostream& err) {
                     r.mtime_ns = src.mtime_ns;
                     db.set_metadata(meta::kFilePrefix + f, encode_file_record(r));
                     ++stats.files_unchanged;
+                    stats.unchanged += r.passages;
                     continue;
                 }
                 Report report = load_report(src);
@@ -246,6 +271,7 @@ int run_index(const IndexOptions& o, std::ostream& out, std::ostream& err) {
             } catch (const InputError& e) {
                 err << "indexer: " << e.what() << " (not indexed; its earlier state is kept)\n";
                 ++stats.files_failed;
+                stats.unchanged += file_passages(db, f);
                 failed = true;
             }
         }
@@ -259,39 +285,168 @@ int run_index(const IndexOptions& o, std::ostream& out, std::ostream& err) {
         }
         throw;
     }
+}
 
-    const double secs =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+std::string plural(long n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+// "1 file changed: 1 passage added, 0 updated, 0 removed, 61 unchanged (0.01 s)", then the
+// database's totals. "unchanged" counts every passage kept as it was, relined ones included, so
+// that added + updated + unchanged is the database's passage count.
+void print_summary(const IndexOptions& o, Xapian::Database& db, const SyncStats& stats,
+                   double secs, const std::string& rebuilt_as, std::ostream& out) {
     const long passages = static_cast<long>(db.get_doccount());
     const long terms = count_terms(db);
+    long files = 0;
+    const std::string pfx = meta::kFilePrefix;
+    for (auto it = db.metadata_keys_begin(pfx); it != db.metadata_keys_end(pfx); ++it) ++files;
     if (o.json) {
-        out << dump({{"db", o.db},
-                     {"files", {{"seen", stats.files_seen},
-                                {"changed", stats.files_changed},
-                                {"unchanged", stats.files_unchanged},
-                                {"removed", stats.files_removed},
-                                {"failed", stats.files_failed}}},
-                     {"passages", {{"added", stats.added},
-                                   {"updated", stats.updated},
-                                   {"removed", stats.removed},
-                                   {"unchanged", stats.unchanged},
-                                   {"relined", stats.relined},
-                                   {"total", passages}}},
-                     {"terms", terms},
-                     {"seconds", secs}})
-            << "\n";
-    } else if (!o.quiet) {
-        auto plural = [](long n, const char* one, const char* many) {
-            return std::to_string(n) + " " + (n == 1 ? one : many);
-        };
-        out << plural(stats.files_changed, "file", "files") << " changed, "
-            << stats.files_unchanged << " unchanged, " << stats.files_removed << " removed";
-        if (stats.files_failed) out << ", " << stats.files_failed << " failed";
-        out << ": " << plural(stats.added, "passage", "passages") << " added, " << stats.updated
-            << " updated, " << stats.removed << " removed, " << stats.unchanged << " unchanged ("
-            << std::fixed << std::setprecision(2) << secs << " s)\n"
-            << o.db << ": " << plural(passages, "passage", "passages") << ", "
-            << plural(terms, "term", "terms") << ", " << plural(static_cast<long>(keep.size()), "file", "files") << "\n";
+        json j = {{"db", o.db},
+                  {"files", {{"seen", stats.files_seen},
+                             {"changed", stats.files_changed},
+                             {"unchanged", stats.files_unchanged},
+                             {"removed", stats.files_removed},
+                             {"failed", stats.files_failed},
+                             {"total", files}}},
+                  {"passages", {{"added", stats.added},
+                                {"updated", stats.updated},
+                                {"removed", stats.removed},
+                                {"unchanged", stats.unchanged},
+                                {"relined", stats.relined},
+                                {"total", passages}}},
+                  {"terms", terms},
+                  {"seconds", secs}};
+        if (!rebuilt_as.empty()) j["rebuilt"] = rebuilt_as;
+        out << dump(j) << "\n" << std::flush;
+        return;
+    }
+    if (o.quiet) return;
+    out << plural(stats.files_changed, "file", "files") << " changed";
+    if (stats.files_removed) out << ", " << stats.files_removed << " removed";
+    if (stats.files_failed) out << ", " << stats.files_failed << " failed";
+    out << ": " << plural(stats.added, "passage", "passages") << " added, " << stats.updated
+        << " updated, " << stats.removed << " removed, " << stats.unchanged << " unchanged ("
+        << std::fixed << std::setprecision(2) << secs << " s)\n"
+        << o.db << ": " << plural(passages, "passage", "passages") << ", "
+        << plural(terms, "term", "terms") << ", " << plural(files, "file", "files");
+    if (!rebuilt_as.empty()) out << " (rebuilt in " << rebuilt_as << ")";
+    out << "\n" << std::flush;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// Puts a link to target at link in one step. A link is replaced by rename(2); a plain database
+// folder (left by a first run) is exchanged with the new link by renameat2(RENAME_EXCHANGE),
+// also in one step, and then moved into the generations folder as generation 0.
+void swap_in(const fs::path& link, const fs::path& target, const fs::path& gens) {
+    const fs::path tmp =
+        link.parent_path() / ("." + link.filename().string() + ".swap-" + std::to_string(::getpid()));
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    fs::create_symlink(target, tmp);
+    if (fs::is_symlink(fs::symlink_status(link))) {
+        fs::rename(tmp, link);
+        return;
+    }
+    if (::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, link.c_str(), RENAME_EXCHANGE) == 0) {
+        fs::rename(tmp, gens / "0");
+        return;
+    }
+    // A file system without RENAME_EXCHANGE: for the moment between these two renames the
+    // path does not exist, and a searcher starting then is told there is no database.
+    fs::rename(link, gens / "0");
+    fs::rename(tmp, link);
+}
+
+int run_rebuild(const IndexOptions& o, std::ostream& out, std::ostream& err) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const fs::path link = fs::absolute(o.db).lexically_normal();
+    std::error_code ec;
+    if (!fs::exists(fs::symlink_status(link, ec))) return run_sync(o, out, err);
+    check_db_folder(o.db);
+    bool failed = false;
+    std::vector<std::string> files = collect_files(o.paths, err, failed);
+
+    // Holding the current database's lock keeps every other indexer out until the new one is
+    // in place: nothing can be written to the generation that is about to be replaced.
+    Xapian::WritableDatabase current = open_for_writing(o.db, o.wait, err);
+    const fs::path current_dir = resolve(o.db);
+    const fs::path gens = link.parent_path() / (link.filename().string() + ".d");
+    fs::create_directories(gens);
+    // Only the current generation and the one before it are kept (a reader may still be
+    // reading that one); anything else is an older generation or one a killed --rebuild left.
+    long next = 1;
+    for (const auto& e : fs::directory_iterator(gens)) {
+        if (fs::equivalent(e.path(), current_dir, ec)) continue;
+        fs::remove_all(e.path(), ec);
+    }
+    for (const auto& e : fs::directory_iterator(gens)) {
+        try {
+            next = std::max(next, std::stol(e.path().filename().string()) + 1);
+        } catch (const std::exception&) {
+        }
+    }
+    const fs::path fresh = gens / std::to_string(next);
+    SyncStats stats;
+    {
+        Xapian::WritableDatabase db(fresh.string(), Xapian::DB_CREATE_OR_OVERWRITE);
+        sync_into(db, files, o.db, err, stats, failed);
+        db.commit();
+        swap_in(link, fs::path(gens.filename()) / fresh.filename(), gens);
+        const std::string name = (fs::path(o.db).parent_path() / gens.filename() /
+                                  fresh.filename()).string();
+        print_summary(o, db, stats, seconds_since(t0), name, out);
+        db.close();
+    }
+    current.close();
+    return failed ? 2 : 0;
+}
+
+}  // namespace
+
+int run_sync(const IndexOptions& o, std::ostream& out, std::ostream& err) {
+    const auto t0 = std::chrono::steady_clock::now();
+    bool failed = false;
+    std::vector<std::string> files = collect_files(o.paths, err, failed);
+    check_db_folder(o.db);
+    Xapian::WritableDatabase db = open_for_writing(o.db, o.wait, err);
+    SyncStats stats;
+    sync_into(db, files, o.db, err, stats, failed);
+    print_summary(o, db, stats, seconds_since(t0), "", out);
+    db.close();
+    return failed ? 2 : 0;
+}
+
+int run_index(const IndexOptions& o, std::ostream& out, std::ostream& err) {
+    if (o.watch) return run_watch(o, out, err);
+    if (o.rebuild) return run_rebuild(o, out, err);
+    if (!o.dry_run && !o.check) return run_sync(o, out, err);
+
+    bool failed = false;
+    std::vector<std::string> files = collect_files(o.paths, err, failed);
+    if (o.check) {
+        int status = check(o, files, out, err);
+        return failed ? 2 : status;
+    }
+    for (const std::string& f : files) {
+        try {
+            Report r = load_report(read_source(f));
+            for (const std::string& w : r.warnings) err << "indexer: " << w << "\n";
+            for (const Passage& p : r.passages) {
+                if (o.json) {
+                    out << dump(passage_json(p)) << "\n";
+                } else {
+                    out << p.file << ":" << p.first_line << "-" << p.last_line << " p." << p.page
+                        << " §" << p.section_number << " " << p.text << "\n";
+                }
+            }
+        } catch (const InputError& e) {
+            err << "indexer: " << e.what() << "\n";
+            failed = true;
+        }
     }
     return failed ? 2 : 0;
 }

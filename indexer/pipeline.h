@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "indexer/common/errors.h"
+
 namespace rapportsok {
 
 struct IndexOptions {
@@ -14,14 +16,31 @@ struct IndexOptions {
     bool dry_run = false;            // print passages, touch no database
     bool json = false;               // JSON output (lines with --dry-run, one object otherwise)
     bool check = false;              // write nothing; exit 1 when files and database differ
+    bool rebuild = false;            // build a new database and swap it in atomically
+    bool watch = false;              // keep syncing as files change, until SIGINT/SIGTERM
+    bool wait = false;               // wait for another indexer's lock instead of failing
     bool quiet = false;
 };
 
+// Dispatches on the options: --dry-run, --check, --rebuild, --watch, else one sync.
 int run_index(const IndexOptions& options, std::ostream& out, std::ostream& err);
+
+// One sync of the database with the files, in one transaction, and its summary on out.
+// Throws DatabaseBusy when another indexer holds the database and options.wait is false.
+int run_sync(const IndexOptions& options, std::ostream& out, std::ostream& err);
+
+// Another indexer holds the database's write lock (main() reports it like any UsageError).
+class DatabaseBusy : public UsageError {
+public:
+    using UsageError::UsageError;
+};
 
 // Files to index under the given paths: files as given, folders walked for *.txt and *.md
 // (sorted, symbolic links to folders not followed). Missing paths are reported to err.
 std::vector<std::string> collect_files(const std::vector<std::string>& paths, std::ostream& err,
                                        bool& failed);
+
+// True for a name collect_files would take from a folder (*.txt, *.md, not hidden).
+bool indexable_name(const std::string& filename);
 
 }  // namespace rapportsok
