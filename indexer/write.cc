@@ -1,14 +1,40 @@
 #include "indexer/write.h"
 
+#include "indexer/common/text.h"
+
 #include <unordered_map>
 
 namespace rapportsok {
 
+std::vector<std::string> lowercase_words(const std::string& text) {
+    std::vector<std::string> out;
+    size_t i = 0;
+    while (i < text.size()) {
+        size_t at = i;
+        char32_t c = next_code_point(text, i);
+        if (!is_letter(c)) continue;
+        size_t j = i;
+        while (j < text.size()) {
+            size_t k = j;
+            if (!is_letter(next_code_point(text, k))) break;
+            j = k;
+        }
+        if (is_lower(c)) out.push_back(text.substr(at, j - at));
+        i = j;
+    }
+    return out;
+}
+
 Xapian::Document make_document(const Passage& p, const Analyzer& analyzer,
-                               Xapian::TermGenerator& tg) {
+                               Xapian::TermGenerator& tg, const Decompounder* parts) {
     Xapian::Document doc;
     tg.set_document(doc);
     tg.index_text(analyzer.prepare(p.text));
+    if (parts) {
+        for (const std::string& w : lowercase_words(p.text))
+            for (const std::string& part : parts->split(w))
+                doc.add_term(prefix::kCompoundPart + analyzer.stem(part));
+    }
     if (!p.section_title.empty()) tg.index_text(analyzer.prepare(p.section_title), 1,
                                                 prefix::kSectionTitle);
     if (!p.chapter.empty()) tg.index_text(analyzer.prepare(p.chapter), 1, prefix::kChapterName);
@@ -81,10 +107,13 @@ void IndexWriter::sync_file(const Report& report, const FileRecord& record, Sync
         std::string id = p.id;
         existing.emplace(std::move(id), Existing{*it, std::move(p)});
     }
+    if (!parts_) parts_ = std::make_unique<Decompounder>(analyzer_);
+    for (const Passage& p : report.passages)
+        for (const std::string& w : lowercase_words(p.text)) parts_->add_word(w);
     for (const Passage& p : report.passages) {
         auto found = existing.find(p.id);
         if (found == existing.end()) {
-            db_.replace_document(id_term(p.id), make_document(p, analyzer_, tg_));
+            db_.replace_document(id_term(p.id), make_document(p, analyzer_, tg_, parts_.get()));
             ++stats.added;
             continue;
         }
@@ -102,7 +131,7 @@ void IndexWriter::sync_file(const Report& report, const FileRecord& record, Sync
             ++stats.relined;
             ++stats.unchanged;
         } else {
-            db_.replace_document(e.docid, make_document(p, analyzer_, tg_));
+            db_.replace_document(e.docid, make_document(p, analyzer_, tg_, parts_.get()));
             ++stats.updated;
         }
     }

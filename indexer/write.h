@@ -4,19 +4,25 @@
 
 #include <xapian.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "indexer/common/analysis.h"
 #include "indexer/common/schema.h"
+#include "indexer/compound.h"
 #include "indexer/structure.h"
 
 namespace rapportsok {
 
 // The Xapian document for a passage: text, section-title and chapter fields, filter terms,
 // facet values, and the passage as document data.
+// With a decompounder, the stems of compound parts are added as XW terms.
 Xapian::Document make_document(const Passage& p, const Analyzer& analyzer,
-                               Xapian::TermGenerator& tg);
+                               Xapian::TermGenerator& tg, const Decompounder* parts = nullptr);
+
+// The lowercase words of a text that start with a lowercase letter (names are no compounds).
+std::vector<std::string> lowercase_words(const std::string& text);
 
 struct SyncStats {
     long files_seen = 0, files_changed = 0, files_unchanged = 0, files_removed = 0,
@@ -41,6 +47,7 @@ private:
     Xapian::WritableDatabase& db_;
     const Analyzer& analyzer_;
     Xapian::TermGenerator tg_;
+    std::unique_ptr<Decompounder> parts_;  // loaded when a file first needs indexing
 };
 
 }  // namespace rapportsok

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 
+#include "indexer/common/schema.h"
 #include "indexer/common/text.h"
 
 namespace rapportsok {
@@ -108,6 +109,16 @@ Xapian::Query Expander::expand_word(const std::string& w) {
     Xapian::Query main = terms.size() == 1
                              ? Xapian::Query(terms.front())
                              : Xapian::Query(Xapian::Query::OP_SYNONYM, terms.begin(), terms.end());
+    // A part of compounds: the passages where it is one part of a longer word, weighted below.
+    if (options_.compounds) {
+        std::string part = std::string(prefix::kCompoundPart) + analyzer_.stem(w);
+        if (db_.term_exists(part)) {
+            used_.push_back({w, {}, "compound"});
+            main = Xapian::Query(Xapian::Query::OP_OR, main,
+                                 Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(part),
+                                               options_.compound_weight));
+        }
+    }
     const bool known = terms.size() > 1 || db_.term_exists(w) || db_.term_exists(terms.front());
     if (!options_.diacritics) {
         if (!known) unknown_.push_back(w);

@@ -16,6 +16,8 @@ struct ExpandOptions {
     bool inflections = true;
     bool diacritics = true;  // "overklagas" also finds "överklagas", at a lower weight
     double folded_weight = 0.7;
+    bool compounds = true;   // "budget" also finds "statsbudgeten", at a lower weight
+    double compound_weight = 0.5;
 };
 
 struct Expansion {

@@ -43,9 +43,10 @@ void print_text(const SearchResult& r, std::ostream& out, bool color) {
     for (const std::string& n : r.notes) out << "note: " << terminal_safe(n) << "\n";
     for (const Expansion& e : r.expansions) {
         if (e.kind == "inflection") continue;  // the stemmer's business; JSON lists them
-        out << "Also searched (" << e.kind << "): " << terminal_safe(e.word) << " → ";
+        out << "Also searched (" << e.kind << "): " << terminal_safe(e.word);
+        if (e.alternatives.empty()) out << " as a part of longer words";
         for (size_t k = 0; k < e.alternatives.size(); ++k)
-            out << (k ? ", " : "") << terminal_safe(e.alternatives[k]);
+            out << (k ? ", " : " → ") << terminal_safe(e.alternatives[k]);
         out << "\n";
     }
     if (r.corrected)
@@ -58,7 +59,7 @@ void print_text(const SearchResult& r, std::ostream& out, bool color) {
         return;
     }
     out << (r.total_exact ? "" : "About ") << r.total << (r.total == 1 ? " passage" : " passages")
-        << " match: " << terminal_safe(r.query) << "; showing " << r.hits.front().rank << "–"
+        << " match: " << terminal_safe(r.corrected.value_or(r.query)) << "; showing " << r.hits.front().rank << "–"
         << r.hits.back().rank << ".\n";
     for (const Hit& h : r.hits) {
         const Passage& p = h.passage;

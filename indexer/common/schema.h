@@ -17,6 +17,7 @@ namespace prefix {
 inline constexpr const char* kBody = "";              // the passage text
 inline constexpr const char* kSectionTitle = "S";     // words of the section title
 inline constexpr const char* kChapterName = "XT";     // words of the chapter heading
+inline constexpr const char* kCompoundPart = "XW";    // stems of compound parts ("XWbudget")
 // Boolean filter terms (one per value, no positions, wdf 0).
 inline constexpr const char* kId = "Q";               // unique passage id
 inline constexpr const char* kFile = "XF";            // file path as indexed

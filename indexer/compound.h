@@ -1,0 +1,37 @@
+// Splitting Swedish compounds at index time, so that a query for one part finds the compound
+// ("budget" finds "statsbudgeten"). A lexicon decides the parts: Debian's hunspell-sv word list
+// plus the words of the reports themselves; linking letters (-s-, -a-, -e-) are allowed.
+#pragma once
+
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "indexer/common/analysis.h"
+
+namespace rapportsok {
+
+class Decompounder {
+public:
+    // Loads hunspell's Swedish list when it is installed; works from added words alone if not.
+    explicit Decompounder(const Analyzer& analyzer,
+                          const std::string& dictionary = "/usr/share/hunspell/sv_SE.dic");
+
+    void add_word(const std::string& lowercase_word);
+    bool has_dictionary() const { return dictionary_loaded_; }
+
+    // The parts of a lowercase compound ({"stat", "budgeten"} for "statsbudgeten"), or nothing
+    // when it is not one. Parts are as in the word, the linking letter dropped.
+    std::vector<std::string> split(const std::string& lowercase_word) const;
+
+private:
+    bool is_word(const std::string& w) const;
+    bool is_head(const std::string& w, std::string& base) const;
+    bool is_tail(const std::string& w) const;
+
+    const Analyzer& analyzer_;
+    std::unordered_set<std::string> words_;
+    bool dictionary_loaded_ = false;
+};
+
+}  // namespace rapportsok
