@@ -205,15 +205,23 @@ Cleaned clean(const std::string& text) {
     }
 
     Cleaned out;
-    // A double-spaced layout: nearly every text line is followed by an empty line.
-    size_t text_lines = 0, followed_by_empty = 0;
+    // A double-spaced layout: nearly every text line is followed by an empty line, and paragraphs
+    // are separated by a line holding only spaces between two empty lines. Without such
+    // separators, clean text with one-line paragraphs between blank lines would look the same.
+    size_t text_lines = 0, followed_by_empty = 0, separators = 0;
     for (size_t i = 0; i < lines.size(); ++i) {
-        if (blank(lines[i].s)) continue;
+        if (blank(lines[i].s)) {
+            if (!lines[i].s.empty() && i > 0 && lines[i - 1].s.empty() && i + 1 < lines.size() &&
+                lines[i + 1].s.empty())
+                ++separators;
+            continue;
+        }
         ++text_lines;
         if (i + 1 < lines.size() && lines[i + 1].s.empty()) ++followed_by_empty;
     }
-    out.layout = text_lines >= 4 && followed_by_empty * 10 >= text_lines * 7 ? Layout::kDoubleSpaced
-                                                                             : Layout::kPlain;
+    out.layout = text_lines >= 4 && separators > 0 && followed_by_empty * 10 >= text_lines * 7
+                     ? Layout::kDoubleSpaced
+                     : Layout::kPlain;
     const bool dbl = out.layout == Layout::kDoubleSpaced;
 
     int page = 1;

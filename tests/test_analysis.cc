@@ -1,8 +1,8 @@
 // The shared analysis: genitive colons, the libstemmer stemmer, stopwords and the fingerprint
 // the searcher checks. Index and query side must agree, so both configurations are exercised.
-#include <catch2/catch.hpp>
 #include <xapian.h>
 
+#include <catch2/catch.hpp>
 #include <string>
 
 #include "indexer/common/analysis.h"
@@ -53,7 +53,8 @@ TEST_CASE("prepare drops the Swedish genitive colon but keeps other colons", "[u
 TEST_CASE("prepare normalises to NFC and drops soft hyphens", "[unit]") {
     Analyzer a;
     CHECK(a.prepare("ra\xCC\x88ttigheter") == "rättigheter");
-    CHECK(a.prepare("fäng\xC2\xAD" "else") == "fängelse");
+    CHECK(a.prepare("fäng\xC2\xAD"
+                    "else") == "fängelse");
 }
 
 TEST_CASE("the libstemmer Swedish stemmer stems inflected forms to one stem", "[unit]") {

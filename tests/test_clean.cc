@@ -1,6 +1,5 @@
 // Repairing PDF-extracted text: broken words, page breaks, the two layouts, paragraphs as blocks.
 #include <catch2/catch.hpp>
-
 #include <initializer_list>
 #include <string>
 
@@ -98,7 +97,10 @@ TEST_CASE("joins ordinary lines with one space and tidies white space", "[unit]"
         {"", "", "Första raden ", "Första raden"},
         {"ett land", "ett land ", "där situationen", "ett land där situationen"},
         {"a", "a", "  b\t c  ", "a b c"},
-        {"a", "a", "b\xC2\xA0" "c", "a b c"},
+        {"a", "a",
+         "b\xC2\xA0"
+         "c",
+         "a b c"},
         {"oförändrad", "oförändrad", "   ", "oförändrad"},
     });
 }
@@ -110,7 +112,8 @@ TEST_CASE("detects the double-spaced layout of the seed report", "[unit]") {
 }
 
 TEST_CASE("detects plain text with paragraphs separated by blank lines", "[unit]") {
-    Cleaned c = clean("Första stycket, rad ett\nrad två.\n\nAndra stycket.\n\n\nTredje\nstycket.\n");
+    Cleaned c =
+        clean("Första stycket, rad ett\nrad två.\n\nAndra stycket.\n\n\nTredje\nstycket.\n");
     CHECK(c.layout == Layout::kPlain);
     REQUIRE(c.blocks.size() == 3);
     CHECK(c.blocks[0].text == "Första stycket, rad ett rad två.");
@@ -122,6 +125,24 @@ TEST_CASE("detects plain text with paragraphs separated by blank lines", "[unit]
     CHECK(c.blocks[2].first_line == 7);
     CHECK(c.blocks[2].last_line == 8);
     CHECK(c.pages == 1);
+}
+
+TEST_CASE("reads one-line paragraphs separated by blank lines as plain text", "[unit]") {
+    Cleaned c = clean(
+        "Mänskliga rättigheter i Kazakstan\n\nFörsta stycket är en enda rad.\n\n"
+        "Andra stycket är också en rad.\n\nTredje stycket.\n\nFjärde stycket.\n");
+    CHECK(c.layout == Layout::kPlain);
+    REQUIRE(c.blocks.size() == 5);
+    CHECK(c.blocks[0].text == "Mänskliga rättigheter i Kazakstan");
+    CHECK(c.blocks[2].text == "Andra stycket är också en rad.");
+    CHECK(c.blocks[2].first_line == 5);
+    CHECK(c.blocks[4].first_line == 9);
+}
+
+TEST_CASE("keeps clean text plain despite a stray line of spaces", "[unit]") {
+    Cleaned c = clean("Ett stycke.\n  \nTvå stycken.\n\nTre stycken.\n\nFyra stycken.\n\nFem.\n");
+    CHECK(c.layout == Layout::kPlain);
+    CHECK(c.blocks.size() == 5);
 }
 
 TEST_CASE("joins words broken at a line end in plain text", "[unit]") {
@@ -144,18 +165,20 @@ TEST_CASE("reads paragraphs and their source lines in the double-spaced layout",
     CHECK(c.pages == 1);
 }
 
-TEST_CASE("counts a text line starting with a space after a text line as a page break",
-          "[unit]") {
-    Cleaned c = clean(double_spaced({"Första sidan börjar här.", "Den slutar med de mänskliga rät-",
-                                     "tigheterna.", "\fNoteras bör dock att sidan två",
-                                     "börjar här."}));
-    REQUIRE(c.blocks.size() == 2);
-    CHECK(c.blocks[0].text == "Första sidan börjar här. Den slutar med de mänskliga rättigheterna.");
-    CHECK(c.blocks[0].page == 1);
-    CHECK(c.blocks[0].last_page == 1);
-    CHECK(c.blocks[1].text == "Noteras bör dock att sidan två börjar här.");
-    CHECK(c.blocks[1].page == 2);
-    CHECK(c.blocks[1].first_line == 6);
+TEST_CASE("counts a text line starting with a space after a text line as a page break", "[unit]") {
+    Cleaned c = clean(
+        double_spaced({"Rubrik", "", "Första sidan börjar här.", "Den slutar med de mänskliga rät-",
+                       "tigheterna.", "\fNoteras bör dock att sidan två", "börjar här."}));
+    CHECK(c.layout == Layout::kDoubleSpaced);
+    REQUIRE(c.blocks.size() == 3);
+    CHECK(c.blocks[1].text ==
+          "Första sidan börjar här. Den slutar med de mänskliga rättigheterna.");
+    CHECK(c.blocks[1].page == 1);
+    CHECK(c.blocks[1].last_page == 1);
+    CHECK(c.blocks[1].last_line == 9);
+    CHECK(c.blocks[2].text == "Noteras bör dock att sidan två börjar här.");
+    CHECK(c.blocks[2].page == 2);
+    CHECK(c.blocks[2].first_line == 10);
     CHECK(c.pages == 2);
 }
 
@@ -175,18 +198,18 @@ TEST_CASE("keeps a paragraph running over a page break as one block", "[unit]") 
 }
 
 TEST_CASE("joins a word broken over a page break", "[unit]") {
-    Cleaned c = clean(double_spaced(
-        {"Ett stycke om de mänskliga", "rättigheterna och om kränk-", "\fningar av dem.", "",
-         "Nästa."}));
+    Cleaned c = clean(double_spaced({"Ett stycke om de mänskliga", "rättigheterna och om kränk-",
+                                     "\fningar av dem.", "", "Nästa."}));
     REQUIRE(c.blocks.size() == 2);
-    CHECK(c.blocks[0].text == "Ett stycke om de mänskliga rättigheterna och om kränkningar av dem.");
+    CHECK(c.blocks[0].text ==
+          "Ett stycke om de mänskliga rättigheterna och om kränkningar av dem.");
     CHECK(c.blocks[0].last_page == 2);
 }
 
 TEST_CASE("drops a line holding only a page number and counts the page", "[unit]") {
-    Cleaned c = clean(double_spaced({"Konventionerna efterlevs.", "Numera mindre än tidigare.", "",
-                                     "", "3", "MEDBORGERLIGA OCH POLITISKA RÄTTIGHETER", "",
-                                     "Det har förekommit mord."}));
+    Cleaned c = clean(
+        double_spaced({"Konventionerna efterlevs.", "Numera mindre än tidigare.", "", "", "3",
+                       "MEDBORGERLIGA OCH POLITISKA RÄTTIGHETER", "", "Det har förekommit mord."}));
     REQUIRE(c.blocks.size() == 3);
     CHECK(c.blocks[0].text == "Konventionerna efterlevs. Numera mindre än tidigare.");
     CHECK(c.blocks[1].text == "MEDBORGERLIGA OCH POLITISKA RÄTTIGHETER");
@@ -224,8 +247,9 @@ TEST_CASE("takes a line starting with # as a markdown heading in plain text", "[
 }
 
 TEST_CASE("starts a new block at each list item", "[unit]") {
-    Cleaned c = clean("Kazakstan har tillträtt:\n- Konventionen mot tortyr\n- Konventionen om "
-                      "barnets\nrättigheter\n");
+    Cleaned c = clean(
+        "Kazakstan har tillträtt:\n- Konventionen mot tortyr\n- Konventionen om "
+        "barnets\nrättigheter\n");
     REQUIRE(c.blocks.size() == 3);
     CHECK(c.blocks[1].text == "- Konventionen mot tortyr");
     CHECK(c.blocks[2].text == "- Konventionen om barnets rättigheter");

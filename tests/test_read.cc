@@ -1,6 +1,5 @@
 // Reading report files: encodings, byte-order marks, line ends, NFC, and refusing what is not text.
 #include <catch2/catch.hpp>
-
 #include <string>
 
 #include "indexer/common/errors.h"
@@ -56,7 +55,9 @@ TEST_CASE("converts Latin-1 text to UTF-8", "[unit]") {
 }
 
 TEST_CASE("converts Windows-1252 punctuation such as the en dash", "[unit]") {
-    auto src = decode_source("f.txt", "perioden 2007\x96" "2011 \x93h\xe4r\x94 \x85\n");
+    auto src = decode_source("f.txt",
+                             "perioden 2007\x96"
+                             "2011 \x93h\xe4r\x94 \x85\n");
     CHECK(src.encoding == "windows-1252");
     CHECK(src.text == "perioden 2007\u20132011 \u201chär\u201d \u2026\n");
 }

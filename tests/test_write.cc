@@ -1,1 +1,337 @@
+// Passages as Xapian documents (terms, positions, values, data) and the sync that changes only
+// what changed in a report.
+#include <xapian.h>
+
 #include <catch2/catch.hpp>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "indexer/clean.h"
+#include "indexer/common/analysis.h"
+#include "indexer/common/schema.h"
+#include "indexer/structure.h"
+#include "indexer/write.h"
+#include "tests/support.h"
+
+using namespace rapportsok;
+
+namespace {
+
+Passage sample_passage() {
+    Passage p;
+    p.id = "0123456789abcdef";
+    p.file = "corpus/rapport.txt";
+    p.first_line = 171;
+    p.last_line = 185;
+    p.page = 3;
+    p.last_page = 4;
+    p.chapter_number = 2;
+    p.chapter = "MEDBORGERLIGA OCH POLITISKA RÄTTIGHETER";
+    p.section_number = 8;
+    p.section_title = "Yttrande-, press- och informationsfrihet, inklusive på internet";
+    p.position = 12;
+    p.text = "EU:s dialog om mänskliga rättigheter med Kazakstan fortsätter trots fängelsestraff.";
+    p.report_title = "Mänskliga rättigheter i Kazakstan 2011";
+    return p;
+}
+
+bool has_term(const Xapian::Document& doc, const std::string& term) {
+    auto it = doc.termlist_begin();
+    it.skip_to(term);
+    return it != doc.termlist_end() && *it == term;
+}
+
+Xapian::termcount wdf_of(const Xapian::Document& doc, const std::string& term) {
+    auto it = doc.termlist_begin();
+    it.skip_to(term);
+    REQUIRE(it != doc.termlist_end());
+    REQUIRE(*it == term);
+    return it.get_wdf();
+}
+
+std::vector<Xapian::termpos> positions_of(const Xapian::Document& doc, const std::string& term) {
+    auto it = doc.termlist_begin();
+    it.skip_to(term);
+    REQUIRE(it != doc.termlist_end());
+    REQUIRE(*it == term);
+    return std::vector<Xapian::termpos>(it.positionlist_begin(), it.positionlist_end());
+}
+
+Xapian::Query phrase(const std::vector<std::string>& words) {
+    return Xapian::Query(Xapian::Query::OP_PHRASE, words.begin(), words.end());
+}
+
+Xapian::doccount matches(const Xapian::Database& db, const Xapian::Query& q) {
+    Xapian::Enquire enquire(db);
+    enquire.set_query(q);
+    return enquire.get_mset(0, 100).size();
+}
+
+Report report_of(const std::string& text, const std::string& file = "corpus/r.txt") {
+    return structure(file, clean(text));
+}
+
+// A small report in clean text: a title, a chapter, two sections, five paragraphs.
+const char* const kReport =
+    "Rapport om Kazakstan\n\n"
+    "ALLMÄNT\n\n"
+    "1. Första avsnittet\n\n"
+    "Alfa handlar om handel och export.\n\n"
+    "Beta handlar om mänskliga rättigheter.\n\n"
+    "Gamma handlar om fängelser.\n\n"
+    "2. Andra avsnittet\n\n"
+    "Delta handlar om val och partier.\n\n"
+    "Epsilon handlar om pressfrihet.\n";
+
+std::string replace(std::string s, const std::string& from, const std::string& to) {
+    size_t at = s.find(from);
+    REQUIRE(at != std::string::npos);
+    return s.replace(at, from.size(), to);
+}
+
+// A database in a temporary folder with a writer on it.
+struct Index {
+    testing::TempDir dir;
+    Xapian::WritableDatabase db{dir.file("db"), Xapian::DB_CREATE};
+    Analyzer analyzer;
+    IndexWriter writer{db, analyzer};
+
+    SyncStats sync(const Report& r) {
+        SyncStats stats;
+        FileRecord rec;
+        rec.size = 1;
+        rec.hash = "h";
+        writer.sync_file(r, rec, stats);
+        db.commit();
+        return stats;
+    }
+
+    // Passage id -> (docid, passage) for a file.
+    std::map<std::string, std::pair<Xapian::docid, Passage>> passages(const std::string& file) {
+        std::map<std::string, std::pair<Xapian::docid, Passage>> out;
+        const std::string t = file_term(file);
+        for (auto it = db.postlist_begin(t); it != db.postlist_end(t); ++it) {
+            Passage p = decode_passage(db.get_document(*it).get_data());
+            out[p.id] = {*it, p};
+        }
+        return out;
+    }
+};
+
+}  // namespace
+
+TEST_CASE("makes the id, file, section, chapter and page filter terms", "[unit]") {
+    Analyzer a;
+    Xapian::TermGenerator tg;
+    a.configure(tg);
+    Passage p = sample_passage();
+    Xapian::Document doc = make_document(p, a, tg);
+    CHECK(has_term(doc, "Q0123456789abcdef"));
+    CHECK(has_term(doc, "XFcorpus/rapport.txt"));
+    CHECK(has_term(doc, "XS8"));
+    CHECK(has_term(doc, "XC2"));
+    CHECK(has_term(doc, "XKmedborgerliga och politiska rättigheter"));
+    CHECK(has_term(doc, "XP3"));
+    CHECK(has_term(doc, "XP4"));
+    CHECK_FALSE(has_term(doc, "XP2"));
+    CHECK_FALSE(has_term(doc, "XP5"));
+    for (const char* t : {"Q0123456789abcdef", "XS8", "XC2", "XP3", "XP4"}) {
+        CAPTURE(t);
+        CHECK(wdf_of(doc, t) == 0);
+    }
+}
+
+TEST_CASE("indexes section title words with S and chapter words with XT", "[unit]") {
+    Analyzer a;
+    Xapian::TermGenerator tg;
+    a.configure(tg);
+    Xapian::Document doc = make_document(sample_passage(), a, tg);
+    CHECK(has_term(doc, "Syttrande"));
+    CHECK(has_term(doc, "Spress"));
+    CHECK(has_term(doc, "Sinformationsfrihet"));
+    CHECK(has_term(doc, "ZS" + a.stem("informationsfrihet")));
+    CHECK(has_term(doc, "XTmedborgerliga"));
+    CHECK(has_term(doc, "XTpolitiska"));
+    CHECK(has_term(doc, "XTrättigheter"));
+    // Field words stay in their fields.
+    CHECK_FALSE(has_term(doc, "informationsfrihet"));
+    CHECK_FALSE(has_term(doc, "medborgerliga"));
+}
+
+TEST_CASE("indexes the passage text unprefixed, with positions and stems", "[unit]") {
+    Analyzer a;
+    Xapian::TermGenerator tg;
+    a.configure(tg);
+    Xapian::Document doc = make_document(sample_passage(), a, tg);
+    CHECK(has_term(doc, "eu"));
+    CHECK_FALSE(has_term(doc, "s"));
+    CHECK(has_term(doc, "mänskliga"));
+    CHECK(has_term(doc, "rättigheter"));
+    CHECK(has_term(doc, "Zrätt"));
+    CHECK(has_term(doc, "kazakstan"));
+    auto manskliga = positions_of(doc, "mänskliga");
+    auto rattigheter = positions_of(doc, "rättigheter");
+    REQUIRE(manskliga.size() == 1);
+    REQUIRE(rattigheter.size() == 1);
+    CHECK(manskliga[0] + 1 == rattigheter[0]);
+    CHECK(positions_of(doc, "XP3").empty());
+
+    Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
+    db.add_document(doc);
+    CHECK(matches(db, phrase({"mänskliga", "rättigheter"})) == 1);
+    CHECK(matches(db, phrase({"rättigheter", "mänskliga"})) == 0);
+    Xapian::QueryParser qp;
+    a.configure(qp);
+    qp.set_database(db);
+    CHECK(matches(db, qp.parse_query(a.prepare("\"EU:s dialog\""))) == 1);
+    CHECK(matches(db, qp.parse_query("rättigheterna")) == 1);
+    CHECK(matches(db, Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query("Zrätt"),
+                                    Xapian::Query("XP4"))) == 1);
+    CHECK(matches(db, Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query("Zrätt"),
+                                    Xapian::Query("XS9"))) == 0);
+}
+
+TEST_CASE("stores facet values and document data that decodes to the passage", "[unit]") {
+    Analyzer a;
+    Xapian::TermGenerator tg;
+    a.configure(tg);
+    Passage p = sample_passage();
+    Xapian::Document doc = make_document(p, a, tg);
+    CHECK(doc.get_value(slot::kChapter) == "MEDBORGERLIGA OCH POLITISKA RÄTTIGHETER");
+    CHECK(doc.get_value(slot::kSection) ==
+          "8\tYttrande-, press- och informationsfrihet, inklusive på internet");
+    CHECK(Xapian::sortable_unserialise(doc.get_value(slot::kPage)) == 3);
+    CHECK(Xapian::sortable_unserialise(doc.get_value(slot::kPosition)) == 12);
+    CHECK(doc.get_value(slot::kFile) == "corpus/rapport.txt");
+    Passage back = decode_passage(doc.get_data());
+    CHECK(back == p);
+    CHECK(back.text == p.text);
+    CHECK(back.last_page == 4);
+}
+
+TEST_CASE("adds every passage of a new report", "[unit]") {
+    Index ix;
+    Report r = report_of(kReport);
+    REQUIRE(r.passages.size() == 5);
+    SyncStats s = ix.sync(r);
+    CHECK(s.added == 5);
+    CHECK(s.updated == 0);
+    CHECK(s.removed == 0);
+    CHECK(ix.db.get_doccount() == 5);
+    CHECK(ix.writer.indexed_files() == std::vector<std::string>{"corpus/r.txt"});
+    FileRecord rec =
+        decode_file_record(ix.db.get_metadata(meta::kFilePrefix + std::string("corpus/r.txt")));
+    CHECK(rec.passages == 5);
+    CHECK(rec.title == "Rapport om Kazakstan");
+    CHECK(rec.chapters == std::vector<std::string>{"ALLMÄNT"});
+    CHECK(ix.writer.up_to_date("corpus/r.txt", 1, 0, nullptr));
+    const std::string h = "h", other = "x";
+    CHECK(ix.writer.up_to_date("corpus/r.txt", 1, 99, &h));
+    CHECK_FALSE(ix.writer.up_to_date("corpus/r.txt", 1, 0, &other));
+    CHECK_FALSE(ix.writer.up_to_date("corpus/r.txt", 2, 0, nullptr));
+    CHECK_FALSE(ix.writer.up_to_date("corpus/other.txt", 1, 0, nullptr));
+}
+
+TEST_CASE("changes nothing when the same report is synced again", "[unit]") {
+    Index ix;
+    ix.sync(report_of(kReport));
+    auto before = ix.passages("corpus/r.txt");
+    SyncStats s = ix.sync(report_of(kReport));
+    CHECK(s.unchanged == 5);
+    CHECK(s.added == 0);
+    CHECK(s.updated == 0);
+    CHECK(s.removed == 0);
+    CHECK(s.relined == 0);
+    auto after = ix.passages("corpus/r.txt");
+    REQUIRE(after.size() == before.size());
+    for (auto& [id, e] : before) {
+        CAPTURE(id);
+        CHECK(after.at(id).first == e.first);
+        CHECK(after.at(id).second == e.second);
+    }
+}
+
+TEST_CASE("adds one passage and relines the rest when a paragraph is inserted", "[unit]") {
+    Index ix;
+    ix.sync(report_of(kReport));
+    auto before = ix.passages("corpus/r.txt");
+    Report edited =
+        report_of(replace(kReport, "Gamma handlar", "Ny text om tortyr.\n\nGamma handlar"));
+    REQUIRE(edited.passages.size() == 6);
+    SyncStats s = ix.sync(edited);
+    CHECK(s.added == 1);
+    CHECK(s.updated == 0);
+    CHECK(s.removed == 0);
+    CHECK(s.relined == 3);  // Gamma, Delta, Epsilon moved down two lines
+    CHECK(ix.db.get_doccount() == 6);
+    auto after = ix.passages("corpus/r.txt");
+    for (auto& [id, e] : before) {
+        CAPTURE(e.second.text);
+        REQUIRE(after.count(id) == 1);
+        CHECK(after.at(id).first == e.first);  // same Xapian document
+    }
+    for (const Passage& p : edited.passages) {
+        CAPTURE(p.text);
+        REQUIRE(after.count(p.id) == 1);
+        CHECK(after.at(p.id).second == p);  // lines and position as in the edited report
+    }
+    const Passage& gamma = edited.passages[3];
+    REQUIRE(gamma.text == "Gamma handlar om fängelser.");
+    CHECK(gamma.first_line == before.at(gamma.id).second.first_line + 2);
+    Xapian::Document doc = ix.db.get_document(after.at(gamma.id).first);
+    CHECK(Xapian::sortable_unserialise(doc.get_value(slot::kPosition)) == 4);
+    CHECK(matches(ix.db, Xapian::Query("tortyr")) == 1);
+}
+
+TEST_CASE("removes the passage of a deleted paragraph", "[unit]") {
+    Index ix;
+    ix.sync(report_of(kReport));
+    SyncStats s =
+        ix.sync(report_of(replace(kReport, "Beta handlar om mänskliga rättigheter.\n\n", "")));
+    CHECK(s.removed == 1);
+    CHECK(s.added == 0);
+    CHECK(s.updated == 0);
+    CHECK(ix.db.get_doccount() == 4);
+    CHECK(matches(ix.db, Xapian::Query("beta")) == 0);
+    CHECK(matches(ix.db, Xapian::Query("alfa")) == 1);
+}
+
+TEST_CASE("updates a section's passages when its title is renamed", "[unit]") {
+    Index ix;
+    ix.sync(report_of(kReport));
+    auto before = ix.passages("corpus/r.txt");
+    SyncStats s = ix.sync(report_of(replace(kReport, "2. Andra avsnittet", "2. Val och press")));
+    CHECK(s.updated == 2);  // Delta and Epsilon
+    CHECK(s.unchanged == 3);
+    CHECK(s.added == 0);
+    CHECK(s.removed == 0);
+    CHECK(ix.db.get_doccount() == 5);
+    auto after = ix.passages("corpus/r.txt");
+    for (auto& [id, e] : after) {
+        CAPTURE(e.second.text);
+        CHECK(e.first == before.at(id).first);
+        if (e.second.section_number == 2) CHECK(e.second.section_title == "Val och press");
+    }
+    CHECK(matches(ix.db, Xapian::Query("Sandra")) == 0);
+    CHECK(matches(ix.db, Xapian::Query("Spress")) == 2);
+    CHECK(matches(ix.db, Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query("Sval"),
+                                       Xapian::Query("XS2"))) == 2);
+}
+
+TEST_CASE("removes a file's passages and leaves other files alone", "[unit]") {
+    Index ix;
+    ix.sync(report_of(kReport, "corpus/a.txt"));
+    ix.sync(report_of(kReport, "corpus/b.txt"));
+    REQUIRE(ix.db.get_doccount() == 10);
+    SyncStats s;
+    ix.writer.remove_file("corpus/a.txt", s);
+    ix.db.commit();
+    CHECK(s.removed == 5);
+    CHECK(s.files_removed == 1);
+    CHECK(ix.db.get_doccount() == 5);
+    CHECK(ix.db.get_termfreq(file_term("corpus/a.txt")) == 0);
+    CHECK(ix.db.get_termfreq(file_term("corpus/b.txt")) == 5);
+    CHECK(ix.db.get_metadata(meta::kFilePrefix + std::string("corpus/a.txt")).empty());
+    CHECK(ix.writer.indexed_files() == std::vector<std::string>{"corpus/b.txt"});
+}
