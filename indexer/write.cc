@@ -1,6 +1,9 @@
 #include "indexer/write.h"
 
+#include "indexer/acronyms.h"
 #include "indexer/common/text.h"
+
+#include <algorithm>
 
 #include <unordered_map>
 
@@ -144,6 +147,11 @@ void IndexWriter::sync_file(const Report& report, const FileRecord& record, Sync
     r.passages = static_cast<long>(report.passages.size());
     r.title = report.title;
     r.chapters = report.chapters;
+    for (const Passage& p : report.passages)
+        for (auto& a : find_acronyms(p.text))
+            if (std::none_of(r.acronyms.begin(), r.acronyms.end(),
+                             [&](const auto& x) { return x.first == a.first; }))
+                r.acronyms.push_back(a);
     db_.set_metadata(meta::kFilePrefix + report.file, encode_file_record(r));
 }
 

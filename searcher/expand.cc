@@ -148,10 +148,115 @@ Xapian::Query Expander::expand_word(const std::string& w) {
                                        options_.folded_weight));
 }
 
+extern const std::string_view kSynonymsText;
+
+std::vector<std::string> query_words(const Analyzer& analyzer, const std::string& text) {
+    std::string t = fold_case(analyzer.prepare(text));
+    std::vector<std::string> out;
+    size_t i = 0;
+    while (i < t.size()) {
+        size_t at = i;
+        char32_t c = next_code_point(t, i);
+        if (!(is_letter(c) || is_digit(c))) continue;
+        size_t j = i;
+        while (j < t.size()) {
+            size_t k = j;
+            char32_t d = next_code_point(t, k);
+            if (!(is_letter(d) || is_digit(d))) break;
+            j = k;
+        }
+        out.push_back(t.substr(at, j - at));
+        i = j;
+    }
+    return out;
+}
+
+void Expander::load_synonyms() {
+    if (synonyms_loaded_) return;
+    synonyms_loaded_ = true;
+    auto member = [&](const std::string& text) {
+        Member m{text, query_words(analyzer_, text), {}};
+        for (const std::string& w : m.words)
+            if (!analyzer_.is_stopword(w)) m.key.push_back(w);
+        return m;
+    };
+    std::string_view all = kSynonymsText;
+    size_t start = 0;
+    while (start < all.size()) {
+        size_t end = all.find('\n', start);
+        if (end == std::string_view::npos) end = all.size();
+        std::string line(all.substr(start, end - start));
+        start = end + 1;
+        if (line.empty() || line[0] == '#') continue;
+        std::vector<Member> group;
+        size_t from = 0;
+        while (from <= line.size()) {
+            size_t eq = line.find(" = ", from);
+            std::string part = line.substr(from, eq == std::string::npos ? eq : eq - from);
+            Member m = member(part);
+            if (!m.key.empty()) group.push_back(m);
+            if (eq == std::string::npos) break;
+            from = eq + 3;
+        }
+        if (group.size() > 1) groups_.push_back(group);
+    }
+    const std::string pfx = meta::kFilePrefix;
+    for (auto it = db_.metadata_keys_begin(pfx); it != db_.metadata_keys_end(pfx); ++it) {
+        for (const auto& [acr, def] : decode_file_record(db_.get_metadata(*it)).acronyms) {
+            Member a = member(acr), d = member(def);
+            if (!a.key.empty() && !d.key.empty()) groups_.push_back({a, d});
+        }
+    }
+}
+
+std::vector<std::vector<std::string>> Expander::synonyms_of(const std::vector<std::string>& key) {
+    load_synonyms();
+    std::vector<std::vector<std::string>> out;
+    Expansion e{"", {}, "synonym"};
+    for (const std::string& w : key) e.word += (e.word.empty() ? "" : " ") + w;
+    for (const auto& group : groups_) {
+        bool in = std::any_of(group.begin(), group.end(),
+                              [&](const Member& m) { return m.key == key; });
+        if (!in) continue;
+        for (const Member& m : group) {
+            if (m.key == key) continue;
+            if (std::find(out.begin(), out.end(), m.words) != out.end()) continue;
+            out.push_back(m.words);
+            e.alternatives.push_back(m.text);
+        }
+    }
+    if (!e.alternatives.empty()) used_.push_back(e);
+    return out;
+}
+
+Xapian::Query Expander::member_query(const std::vector<std::string>& words) {
+    if (words.size() == 1) {
+        const std::string& w = words.front();
+        return Xapian::Query(has_stemmed_term(w) ? "Z" + analyzer_.stem(w) : w);
+    }
+    std::vector<Xapian::Query> terms;
+    for (const std::string& w : words) terms.emplace_back(w);
+    return Xapian::Query(Xapian::Query::OP_PHRASE, terms.begin(), terms.end(),
+                         static_cast<Xapian::termcount>(words.size()));
+}
+
+Xapian::Query Expander::with_synonyms(const std::vector<std::string>& key, Xapian::Query q) {
+    if (!options_.synonyms || key.empty()) return q;
+    std::vector<Xapian::Query> alts;
+    for (const auto& words : synonyms_of(key)) alts.push_back(member_query(words));
+    if (alts.empty()) return q;
+    Xapian::Query any(Xapian::Query::OP_OR, alts.begin(), alts.end());
+    return Xapian::Query(Xapian::Query::OP_OR, q,
+                         Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, any,
+                                       options_.synonym_weight));
+}
+
 Xapian::Query Expander::rewrite(const Xapian::Query& q) {
     switch (q.get_type()) {
-        case Xapian::Query::LEAF_TERM:
-            return expand_word(*q.get_terms_begin());
+        case Xapian::Query::LEAF_TERM: {
+            const std::string w = *q.get_terms_begin();
+            return with_synonyms({w}, expand_word(w));
+        }
         case Xapian::Query::OP_AND:
         case Xapian::Query::OP_OR:
         case Xapian::Query::OP_AND_NOT:
@@ -161,8 +266,28 @@ Xapian::Query Expander::rewrite(const Xapian::Query& q) {
         case Xapian::Query::OP_SYNONYM:
         case Xapian::Query::OP_MAX: {
             std::vector<Xapian::Query> subs;
-            for (size_t i = 0; i < q.get_num_subqueries(); ++i)
-                subs.push_back(rewrite(q.get_subquery(i)));
+            std::vector<std::string> leaf_words;  // the free words in order, for multi-word names
+            for (size_t i = 0; i < q.get_num_subqueries(); ++i) {
+                Xapian::Query sub = q.get_subquery(i);
+                if (sub.get_type() == Xapian::Query::LEAF_TERM)
+                    leaf_words.push_back(*sub.get_terms_begin());
+                subs.push_back(rewrite(sub));
+            }
+            if (q.get_type() == Xapian::Query::OP_OR && options_.synonyms && leaf_words.size() > 1) {
+                // "förenta nationerna" is a member of a group as a whole: add the others once.
+                load_synonyms();
+                std::vector<std::vector<std::string>> found;
+                for (const auto& group : groups_) {
+                    for (const Member& m : group) {
+                        if (m.key.size() < 2 || m.key.size() > leaf_words.size()) continue;
+                        if (std::find(found.begin(), found.end(), m.key) != found.end()) continue;
+                        if (std::search(leaf_words.begin(), leaf_words.end(), m.key.begin(),
+                                        m.key.end()) != leaf_words.end())
+                            found.push_back(m.key);
+                    }
+                }
+                for (const auto& key : found) subs.push_back(with_synonyms(key, Xapian::Query()));
+            }
             return Xapian::Query(q.get_type(), subs.begin(), subs.end());
         }
         default:

@@ -18,6 +18,8 @@ struct ExpandOptions {
     double folded_weight = 0.7;
     bool compounds = true;   // "budget" also finds "statsbudgeten", at a lower weight
     double compound_weight = 0.5;
+    bool synonyms = true;    // FN = Förenta nationerna = UN; acronyms the reports define
+    double synonym_weight = 0.8;
 };
 
 struct Expansion {
@@ -41,6 +43,11 @@ public:
 private:
     Xapian::Query expand_word(const std::string& word);
     std::vector<std::string> inflected_forms(const std::string& word) const;
+    void load_synonyms();
+    Xapian::Query member_query(const std::vector<std::string>& words);
+    // Other members of the groups that have `words` (stopwords left out) as a member.
+    std::vector<std::vector<std::string>> synonyms_of(const std::vector<std::string>& words);
+    Xapian::Query with_synonyms(const std::vector<std::string>& words, Xapian::Query q);
     // Words of the index that are this word with å, ä, ö or é where it has a, o or e.
     std::vector<std::string> accented_forms(const std::string& word) const;
     std::vector<std::string> with_inflections(const std::string& word) const;
@@ -50,7 +57,17 @@ private:
     ExpandOptions options_;
     std::vector<Expansion> used_;
     std::vector<std::string> unknown_;
+    bool synonyms_loaded_ = false;
+    struct Member {
+        std::string text;                // as written, for messages
+        std::vector<std::string> words;  // lowercase words
+        std::vector<std::string> key;    // the words without stopwords
+    };
+    std::vector<std::vector<Member>> groups_;
 };
+
+// Lowercase words of a text as Xapian's query parser makes them (runs of letters and digits).
+std::vector<std::string> query_words(const Analyzer& analyzer, const std::string& text);
 
 // Whether Xapian's TermGenerator gives this (lowercase) word a stemmed Z-term: words that start
 // with a letter do, numbers do not.

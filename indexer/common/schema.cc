@@ -56,7 +56,8 @@ Passage decode_passage(const std::string& data) {
 
 std::string encode_file_record(const FileRecord& r) {
     json j = {{"size", r.size},         {"mtime_ns", r.mtime_ns}, {"hash", r.hash},
-              {"passages", r.passages}, {"title", r.title},       {"chapters", r.chapters}};
+              {"passages", r.passages}, {"title", r.title},       {"chapters", r.chapters},
+              {"acronyms", r.acronyms}};
     return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -69,6 +70,7 @@ FileRecord decode_file_record(const std::string& data) {
     r.passages = j.at("passages").get<long>();
     r.title = j.value("title", std::string());
     r.chapters = j.value("chapters", std::vector<std::string>());
+    r.acronyms = j.value("acronyms", std::vector<std::pair<std::string, std::string>>());
     return r;
 }
 

@@ -72,6 +72,7 @@ struct FileRecord {
     long passages = 0;
     std::string title;                  // the report's title
     std::vector<std::string> chapters;  // its chapter headings, in order
+    std::vector<std::pair<std::string, std::string>> acronyms;  // defined in it: {RSF, Reportrar ...}
 };
 
 std::string encode_passage(const Passage& p);  // document data
