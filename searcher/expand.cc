@@ -5,6 +5,7 @@
 
 #include "indexer/common/schema.h"
 #include "indexer/common/text.h"
+#include "searcher/english.h"
 
 namespace rapportsok {
 
@@ -120,6 +121,11 @@ Xapian::Query Expander::expand_word(const std::string& w) {
         }
     }
     const bool known = terms.size() > 1 || db_.term_exists(w) || db_.term_exists(terms.front());
+    if (!known) {
+        // Not Swedish the index knows in any form: perhaps English.
+        Xapian::Query translated = english(w);
+        if (!translated.empty()) return translated;
+    }
     if (!options_.diacritics) {
         if (!known) unknown_.push_back(w);
         return main;
@@ -227,6 +233,26 @@ std::vector<std::vector<std::string>> Expander::synonyms_of(const std::vector<st
     }
     if (!e.alternatives.empty()) used_.push_back(e);
     return out;
+}
+
+Xapian::Query Expander::english(const std::string& w) {
+    if (!options_.english) return Xapian::Query();
+    static const EnglishDictionary dictionary;  // read once, and only for such words
+    std::vector<Xapian::Query> alts;
+    Expansion e{w, {}, "english"};
+    for (const std::string& t : dictionary.translate(w)) {
+        std::vector<std::string> words = query_words(analyzer_, t);
+        if (words.empty()) continue;
+        bool present = std::all_of(words.begin(), words.end(), [&](const std::string& x) {
+            return db_.term_exists(x) || db_.term_exists("Z" + analyzer_.stem(x));
+        });
+        if (!present) continue;
+        alts.push_back(member_query(words));
+        e.alternatives.push_back(t);
+    }
+    if (alts.empty()) return Xapian::Query();
+    used_.push_back(e);
+    return Xapian::Query(Xapian::Query::OP_OR, alts.begin(), alts.end());
 }
 
 Xapian::Query Expander::member_query(const std::vector<std::string>& words) {

@@ -20,12 +20,13 @@ struct ExpandOptions {
     double compound_weight = 0.5;
     bool synonyms = true;    // FN = Förenta nationerna = UN; acronyms the reports define
     double synonym_weight = 0.8;
+    bool english = true;     // a word the index does not know, translated from English
 };
 
 struct Expansion {
     std::string word;                       // as in the query (lowercase)
     std::vector<std::string> alternatives;  // words of the index it also matches
-    std::string kind;                       // "inflection", "diacritics"
+    std::string kind;  // "inflection", "diacritics", "compound", "synonym", "english"
 };
 
 class Expander {
@@ -58,6 +59,7 @@ private:
     std::vector<Expansion> used_;
     std::vector<std::string> unknown_;
     bool synonyms_loaded_ = false;
+    Xapian::Query english(const std::string& word);
     struct Member {
         std::string text;                // as written, for messages
         std::vector<std::string> words;  // lowercase words
