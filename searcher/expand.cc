@@ -272,9 +272,12 @@ Xapian::Query Expander::with_synonyms(const std::vector<std::string>& key, Xapia
     for (const auto& words : synonyms_of(key)) alts.push_back(member_query(words));
     if (alts.empty()) return q;
     Xapian::Query any(Xapian::Query::OP_OR, alts.begin(), alts.end());
+    // A synonym stands for the whole name: a one-word synonym of "Förenta nationerna" weighs
+    // as much as both its words, not as one of them.
+    double weight = options_.synonym_weight * static_cast<double>(key.size());
+    if (q.empty()) return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, any, weight);
     return Xapian::Query(Xapian::Query::OP_OR, q,
-                         Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, any,
-                                       options_.synonym_weight));
+                         Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, any, weight));
 }
 
 Xapian::Query Expander::rewrite(const Xapian::Query& q) {

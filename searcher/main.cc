@@ -26,6 +26,15 @@ int main(int argc, char** argv) try {
     app.add_option("--w-exact", o.weights.exact, "weight of exact word matches (ranking tuning)");
     app.add_option("--w-title", o.weights.title, "weight of section-title matches (tuning)");
     app.add_option("--w-chapter", o.weights.chapter, "weight of chapter-heading matches (tuning)");
+    bool exact = false, no_infl = false, no_diacritics = false, no_compounds = false,
+         no_synonyms = false, no_english = false, no_spelling = false;
+    app.add_flag("--exact", exact, "no expansion or correction: the words as typed (and stemmed)");
+    app.add_flag("--no-inflections", no_infl, "no inflected forms beyond the stemmer's");
+    app.add_flag("--no-diacritics", no_diacritics, "a, o, e do not also find å, ä, ö, é");
+    app.add_flag("--no-compounds", no_compounds, "a word does not find compounds it is part of");
+    app.add_flag("--no-synonyms", no_synonyms, "no synonyms or acronyms (FN = UN)");
+    app.add_flag("--no-english", no_english, "no English-Swedish translation");
+    app.add_flag("--no-spelling", no_spelling, "no spelling correction");
     app.add_option("query", words, "query words, filters (avsnitt:8 kapitel:2 sida:3 fil:name)");
     app.footer(
         "Query syntax: words (ranked, any may match), AND OR NOT, +word -word, \"a phrase\",\n"
@@ -42,6 +51,12 @@ int main(int argc, char** argv) try {
         {"always", rapportsok::Color::kAlways},
         {"never", rapportsok::Color::kNever}};
     o.color = kColors.at(color);
+    o.expand.inflections = !(exact || no_infl);
+    o.expand.diacritics = !(exact || no_diacritics);
+    o.expand.compounds = !(exact || no_compounds);
+    o.expand.synonyms = !(exact || no_synonyms);
+    o.expand.english = !(exact || no_english);
+    o.spelling = !(exact || no_spelling);
     if (o.db.empty()) o.db = rapportsok::default_db_path();
     for (const std::string& w : words) o.query += (o.query.empty() ? "" : " ") + w;
     return rapportsok::run_search(o, std::cout, std::cerr, ::isatty(1));

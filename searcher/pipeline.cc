@@ -28,6 +28,8 @@ int run_search(const SearchOptions& o, std::ostream& out, std::ostream& err, boo
     req.limit = o.limit;
     req.offset = o.offset;
     req.weights = o.weights;
+    req.expand = o.expand;
+    req.spelling = o.spelling;
     SearchResult r = search(db, analyzer, req);
     if (o.json) {
         print_json(r, out);

@@ -19,6 +19,8 @@ struct SearchOptions {
     bool json = false;
     Color color = Color::kAuto;
     RankingWeights weights;
+    ExpandOptions expand;
+    bool spelling = true;
 };
 
 // Whether text output is coloured: --color, then NO_COLOR, then whether stdout is a terminal.
