@@ -1,6 +1,7 @@
 #include "indexer/pipeline.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <xapian.h>
 
@@ -55,8 +56,16 @@ void check_db_folder(const std::string& db) {
     if (!fs::is_directory(db, ec))
         throw UsageError("database path " + db + " exists and is not a folder");
     if (fs::is_empty(db, ec)) return;
-    if (fs::exists(fs::path(db) / "iamglass", ec) || fs::exists(fs::path(db) / "iamchert", ec))
-        return;
+    // Xapian's own files only: a database, or what an indexer killed while creating one left.
+    bool xapian_only = true;
+    for (const auto& e : fs::directory_iterator(db, ec)) {
+        const std::string name = e.path().filename().string();
+        const std::string ext = e.path().extension().string();
+        if (name != "flintlock" && name.rfind("iam", 0) != 0 && ext != ".glass" &&
+            ext != ".DB" && name.rfind("changes", 0) != 0)
+            xapian_only = false;
+    }
+    if (!ec && xapian_only) return;
     throw UsageError(db + " is a folder that holds no Xapian database; refusing to write into it "
                      "(give another --db, or remove the folder)");
 }
@@ -240,12 +249,14 @@ void sync_into(Xapian::WritableDatabase& db, const std::vector<std::string>& fil
             ++stats.files_seen;
             keep.insert(f);
             try {
-                std::error_code ec;
-                auto size = fs::file_size(f, ec);
-                auto mtime = fs::last_write_time(f, ec);
-                long long mtime_ns = ec ? -1 : std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                                   mtime.time_since_epoch()).count();
-                if (!ec && writer.up_to_date(f, static_cast<long long>(size), mtime_ns, nullptr)) {
+                // Size and mtime as read_source() records them (stat(2), not file_clock,
+                // whose epoch is not the Unix one).
+                struct stat st;
+                if (::stat(f.c_str(), &st) == 0 &&
+                    writer.up_to_date(f, static_cast<long long>(st.st_size),
+                                      static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL +
+                                          st.st_mtim.tv_nsec,
+                                      nullptr)) {
                     ++stats.files_unchanged;
                     stats.unchanged += file_passages(db, f);
                     continue;

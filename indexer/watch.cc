@@ -196,6 +196,10 @@ int run_watch(const IndexOptions& options, std::ostream& out, std::ostream& err)
         }
         if (relevant || pending) pending = !sync_once(o, out, err);
     }
+    // Take the signal that stopped us, so that unblocking does not deliver it again.
+    struct signalfd_siginfo info;
+    while (::read(sfd, &info, sizeof info) > 0) {
+    }
     ::close(sfd);
     ::sigprocmask(SIG_SETMASK, &old, nullptr);
     return 0;

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -86,6 +87,65 @@ Run run(const std::vector<std::string>& argv, const std::string& cwd,
     r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     return r;
 }
+
+Process::Process(const std::vector<std::string>& argv, const std::string& cwd) {
+    std::string base = (fs::temp_directory_path() / "rapportsok-proc-XXXXXX").string();
+    std::string out = base, err = base;
+    int out_fd = ::mkstemp(out.data());
+    int err_fd = ::mkstemp(err.data());
+    if (out_fd < 0 || err_fd < 0) throw std::runtime_error("mkstemp failed");
+    out_path_ = out;
+    err_path_ = err;
+    pid_ = ::fork();
+    if (pid_ < 0) throw std::runtime_error("fork failed");
+    if (pid_ == 0) {
+        ::dup2(out_fd, 1);
+        ::dup2(err_fd, 2);
+        int devnull = ::open("/dev/null", O_RDONLY);
+        if (devnull >= 0) ::dup2(devnull, 0);
+        if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(127);
+        std::vector<char*> args;
+        for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+        args.push_back(nullptr);
+        ::execv(args[0], args.data());
+        ::_exit(127);
+    }
+    ::close(out_fd);
+    ::close(err_fd);
+}
+
+Process::~Process() {
+    if (running()) {
+        ::kill(pid_, SIGKILL);
+        wait();
+    }
+    ::unlink(out_path_.c_str());
+    ::unlink(err_path_.c_str());
+}
+
+void Process::signal(int sig) const {
+    if (status_ < 0) ::kill(pid_, sig);
+}
+
+int Process::wait() {
+    if (status_ >= 0) return status_;
+    int status = 0;
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+    status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return status_;
+}
+
+bool Process::running() {
+    if (status_ >= 0) return false;
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) != pid_) return true;
+    status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return false;
+}
+
+std::string Process::out() const { return read_file(out_path_); }
+std::string Process::err() const { return read_file(err_path_); }
 
 std::string read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);

@@ -32,6 +32,27 @@ struct Run {
 Run run(const std::vector<std::string>& argv, const std::string& cwd = "",
         const std::vector<std::string>& env = {});
 
+// A program started in the background (no shell), its stdout and stderr kept in temporary
+// files. The destructor kills (SIGKILL) and reaps it if it is still running.
+class Process {
+public:
+    explicit Process(const std::vector<std::string>& argv, const std::string& cwd = "");
+    ~Process();
+    Process(const Process&) = delete;
+    Process& operator=(const Process&) = delete;
+    int pid() const { return pid_; }
+    void signal(int sig) const;
+    int wait();                   // exit status, or 128 + signal
+    bool running();               // false once it has ended (then wait() returns at once)
+    std::string out() const;      // what it has written so far
+    std::string err() const;
+
+private:
+    int pid_ = -1;
+    int status_ = -1;
+    std::string out_path_, err_path_;
+};
+
 std::string read_file(const std::string& path);
 std::string source_dir();                // the project's source folder
 std::string seed_report_path();          // corpus/manskliga-rattigheter-kazakstan-2011.txt
