@@ -112,11 +112,24 @@ Xapian::Query Expander::expand_word(const std::string& w) {
                              : Xapian::Query(Xapian::Query::OP_SYNONYM, terms.begin(), terms.end());
     // A part of compounds: the passages where it is one part of a longer word, weighted below.
     if (options_.compounds) {
-        std::string part = std::string(prefix::kCompoundPart) + analyzer_.stem(w);
-        if (db_.term_exists(part)) {
+        // The part is indexed as the stem of its form in the compound, which the stemmer may
+        // leave inflected ("statsspråket" has the part "språket"): try the word's endings too.
+        std::vector<std::string> parts;
+        auto add_part = [&](const std::string& form) {
+            std::string t = std::string(prefix::kCompoundPart) + analyzer_.stem(form);
+            if (std::find(parts.begin(), parts.end(), t) == parts.end() && db_.term_exists(t))
+                parts.push_back(t);
+        };
+        add_part(w);
+        if (options_.inflections && code_points(w) >= 4)
+            for (const char* e : kEndings) add_part(w + e);
+        if (!parts.empty()) {
             used_.push_back({w, {}, "compound"});
+            Xapian::Query part = parts.size() == 1 ? Xapian::Query(parts.front())
+                                                   : Xapian::Query(Xapian::Query::OP_SYNONYM,
+                                                                   parts.begin(), parts.end());
             main = Xapian::Query(Xapian::Query::OP_OR, main,
-                                 Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(part),
+                                 Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, part,
                                                options_.compound_weight));
         }
     }
