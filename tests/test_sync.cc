@@ -511,7 +511,7 @@ TEST_CASE("a sync killed with kill -9 leaves the last commit intact, and the nex
     }
 }
 
-TEST_CASE("--rebuild swaps a new database in while a reader keeps working", "[e2e][sync]") {
+TEST_CASE("indexer --rebuild swaps a new database in while a reader keeps working", "[e2e][sync]") {
     Workspace ws;
     REQUIRE(ws.index().status == 0);
     REQUIRE(!fs::is_symlink(ws.db()));
@@ -583,7 +583,7 @@ TEST_CASE("--rebuild swaps a new database in while a reader keeps working", "[e2
     }
 }
 
-TEST_CASE("--check exits 0 when in step and 1 listing what is out of date, writing nothing",
+TEST_CASE("indexer --check exits 0 when in step and 1 listing what is out of date, writing nothing",
           "[e2e][sync]") {
     Workspace ws;
     ws.dir.write("corpus/extra.txt", "Pelikaner\n\nPelikaner häckar vid sjön.\n");
@@ -613,7 +613,7 @@ TEST_CASE("--check exits 0 when in step and 1 listing what is out of date, writi
     CHECK(ws.index({"--check"}).status == 0);
 }
 
-TEST_CASE("--watch picks up an edit and a new file, and stops cleanly on SIGINT", "[e2e][sync]") {
+TEST_CASE("indexer --watch picks up an edit and a new file, and stops cleanly on SIGINT", "[e2e][sync]") {
     Workspace ws;
     testing::Process watch({testing::indexer_bin(), "--db", ws.db(), "--watch", "corpus"},
                            ws.dir.path());
