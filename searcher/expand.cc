@@ -297,6 +297,7 @@ Xapian::Query Expander::rewrite(const Xapian::Query& q) {
     switch (q.get_type()) {
         case Xapian::Query::LEAF_TERM: {
             const std::string w = *q.get_terms_begin();
+            if (std::find(exact_.begin(), exact_.end(), w) != exact_.end()) return q;
             return with_synonyms({w}, expand_word(w));
         }
         case Xapian::Query::OP_AND:

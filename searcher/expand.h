@@ -38,6 +38,8 @@ public:
     Xapian::Query rewrite(const Xapian::Query& unstemmed);
 
     const std::vector<Expansion>& used() const { return used_; }
+    // A word to match exactly as typed (a one-word phrase).
+    void keep_exact(const std::string& word) { exact_.push_back(word); }
     // Free words the index knows in no form: candidates for spelling correction.
     const std::vector<std::string>& unknown() const { return unknown_; }
 
@@ -58,6 +60,7 @@ private:
     ExpandOptions options_;
     std::vector<Expansion> used_;
     std::vector<std::string> unknown_;
+    std::vector<std::string> exact_;
     bool synonyms_loaded_ = false;
     Xapian::Query english(const std::string& word);
     struct Member {

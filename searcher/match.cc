@@ -70,7 +70,22 @@ SearchResult search_once(Xapian::Database& db, const Analyzer& analyzer,
     r.total = static_cast<long>(mset.get_matches_estimated());
     r.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
 
-    Highlighter hl(analyzer, plan.exact_terms, plan.stems, plan.wildcard_prefixes);
+    // Words found through an expansion are highlighted as well as the query's own.
+    std::set<std::string> exact = plan.exact_terms, stems = plan.stems;
+    std::vector<std::string> infixes;
+    for (const Expansion& e : plan.expansions) {
+        if (e.kind == "compound") {
+            infixes.push_back(analyzer.stem(e.word));
+            continue;
+        }
+        for (const std::string& alt : e.alternatives)
+            for (const std::string& w : query_words(analyzer, alt)) {
+                if (analyzer.is_stopword(w)) continue;
+                exact.insert(w);
+                stems.insert(analyzer.stem(w));
+            }
+    }
+    Highlighter hl(analyzer, exact, stems, plan.wildcard_prefixes, infixes);
     int rank = static_cast<int>(req.offset);
     for (auto it = mset.begin(); it != mset.end(); ++it) {
         Hit h;

@@ -322,6 +322,24 @@ QueryPlan plan_query(const std::string& raw, const Analyzer& analyzer,
         text = normalise_query(plain_words(text), analyzer);
     }
 
+    // Stopwords alone: Xapian would search them as they are (no stems exist for them), which
+    // finds nothing useful; a quoted phrase of them ("för att") is searched, though.
+    if (text.find('"') == std::string::npos) {
+        std::vector<std::string> words;
+        for (const std::string& word : query_words(analyzer, text))
+            if (!is_operator(word) && word != "and" && word != "or" && word != "not")
+                words.push_back(word);
+        if (!words.empty() &&
+            std::all_of(words.begin(), words.end(),
+                        [&](const std::string& x) { return analyzer.is_stopword(x); })) {
+            std::string list;
+            for (const std::string& x : words) list += (list.empty() ? "" : ", ") + x;
+            throw UsageError("the query has only stopwords (" + list +
+                             "): nothing to search for; add a word that carries meaning, or "
+                             "quote a phrase");
+        }
+    }
+
     Xapian::QueryParser qp;
     analyzer.configure(qp);
     qp.set_database(db);
@@ -355,6 +373,15 @@ QueryPlan plan_query(const std::string& raw, const Analyzer& analyzer,
     // The stemmed query is the unstemmed one with each free word turned into its stem and the
     // related forms the index holds; phrases stay exact.
     Expander expander(db, analyzer, options);
+    // A word quoted on its own ("budget") is a one-word phrase: exact, never widened, although
+    // Xapian's parser makes it a plain term.
+    for (size_t q = text.find('"'); q != std::string::npos; q = text.find('"', q + 1)) {
+        size_t close = text.find('"', q + 1);
+        if (close == std::string::npos) break;
+        std::vector<std::string> inside = query_words(analyzer, text.substr(q + 1, close - q - 1));
+        if (inside.size() == 1) expander.keep_exact(inside.front());
+        q = close;
+    }
     Xapian::Query body = expander.rewrite(exact);
     plan.expansions = expander.used();
     plan.unknown_words = expander.unknown();

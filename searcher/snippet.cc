@@ -11,11 +11,13 @@
 namespace rapportsok {
 
 Highlighter::Highlighter(const Analyzer& analyzer, std::set<std::string> exact,
-                         std::set<std::string> stems, std::vector<std::string> prefixes)
+                         std::set<std::string> stems, std::vector<std::string> prefixes,
+                         std::vector<std::string> infixes)
     : analyzer_(analyzer),
       exact_(std::move(exact)),
       stems_(std::move(stems)),
-      prefixes_(std::move(prefixes)) {}
+      prefixes_(std::move(prefixes)),
+      infixes_(std::move(infixes)) {}
 
 int Highlighter::strength(const std::string& w) const {
     auto hit = cache_.find(w);
@@ -28,6 +30,8 @@ int Highlighter::strength(const std::string& w) const {
     } else {
         for (const std::string& p : prefixes_)
             if (w.compare(0, p.size(), p) == 0) s = 1;
+        for (const std::string& p : infixes_)
+            if (w.size() > p.size() && w.find(p) != std::string::npos) s = 1;
     }
     cache_.emplace(w, s);
     return s;

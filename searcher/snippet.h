@@ -21,8 +21,9 @@ struct Snippet {
 // stem, or a word starting with a wildcard's prefix.
 class Highlighter {
 public:
+    // infixes: parts of compounds; a longer word that holds one matches ("specialdomstolar").
     Highlighter(const Analyzer& analyzer, std::set<std::string> exact, std::set<std::string> stems,
-                std::vector<std::string> prefixes);
+                std::vector<std::string> prefixes, std::vector<std::string> infixes = {});
     bool matches(const std::string& lowercase_word) const;
     // 2 for an exact match, 1 for a stem or prefix match, 0 for none.
     int strength(const std::string& lowercase_word) const;
@@ -33,6 +34,7 @@ private:
     const Analyzer& analyzer_;
     std::set<std::string> exact_, stems_;
     std::vector<std::string> prefixes_;
+    std::vector<std::string> infixes_;
     mutable std::unordered_map<std::string, int> cache_;
 };
 
