@@ -288,6 +288,7 @@ void sync_into(Xapian::WritableDatabase& db, const std::vector<std::string>& fil
         }
         for (const std::string& f : writer.indexed_files())
             if (!keep.count(f)) writer.remove_file(f, stats);
+        if (stats.files_changed || stats.files_removed) writer.update_summaries();
         db.commit_transaction();
     } catch (...) {
         try {

@@ -4,6 +4,7 @@
 #include "indexer/common/text.h"
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include <unordered_map>
 
@@ -153,6 +154,25 @@ void IndexWriter::sync_file(const Report& report, const FileRecord& record, Sync
                              [&](const auto& x) { return x.first == a.first; }))
                 r.acronyms.push_back(a);
     db_.set_metadata(meta::kFilePrefix + report.file, encode_file_record(r));
+}
+
+void IndexWriter::update_summaries() {
+    std::vector<std::string> chapters;
+    std::vector<std::pair<std::string, std::string>> acronyms;
+    for (const std::string& f : indexed_files()) {
+        FileRecord r = decode_file_record(db_.get_metadata(meta::kFilePrefix + f));
+        for (const std::string& c : r.chapters)
+            if (std::find(chapters.begin(), chapters.end(), c) == chapters.end())
+                chapters.push_back(c);
+        for (const auto& a : r.acronyms)
+            if (std::find(acronyms.begin(), acronyms.end(), a) == acronyms.end())
+                acronyms.push_back(a);
+    }
+    auto dump = [](const nlohmann::json& j) {
+        return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    };
+    db_.set_metadata(meta::kChapters, chapters.empty() ? "" : dump(chapters));
+    db_.set_metadata(meta::kAcronyms, acronyms.empty() ? "" : dump(acronyms));
 }
 
 void IndexWriter::remove_file(const std::string& file, SyncStats& stats) {

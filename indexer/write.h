@@ -42,6 +42,8 @@ public:
     // Brings the file's passages in step with the report.
     void sync_file(const Report& report, const FileRecord& record, SyncStats& stats);
     void remove_file(const std::string& file, SyncStats& stats);
+    // Rewrites the summaries of all file records (chapters, acronyms) that searches read.
+    void update_summaries();
 
 private:
     Xapian::WritableDatabase& db_;

@@ -219,12 +219,9 @@ void Expander::load_synonyms() {
         }
         if (group.size() > 1) groups_.push_back(group);
     }
-    const std::string pfx = meta::kFilePrefix;
-    for (auto it = db_.metadata_keys_begin(pfx); it != db_.metadata_keys_end(pfx); ++it) {
-        for (const auto& [acr, def] : decode_file_record(db_.get_metadata(*it)).acronyms) {
-            Member a = member(acr), d = member(def);
-            if (!a.key.empty() && !d.key.empty()) groups_.push_back({a, d});
-        }
+    for (const auto& [acr, def] : decode_acronyms(db_.get_metadata(meta::kAcronyms))) {
+        Member a = member(acr), d = member(def);
+        if (!a.key.empty() && !d.key.empty()) groups_.push_back({a, d});
     }
 }
 

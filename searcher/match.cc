@@ -100,12 +100,7 @@ SearchResult search_once(Xapian::Database& db, const Analyzer& analyzer,
     std::map<std::string, long> chapter_counts;
     for (auto it = chapters.values_begin(); it != chapters.values_end(); ++it)
         if (!(*it).empty()) chapter_counts[*it] = it.get_termfreq();
-    std::vector<std::string> order;
-    const std::string pfx = meta::kFilePrefix;
-    for (auto it = db.metadata_keys_begin(pfx); it != db.metadata_keys_end(pfx); ++it)
-        for (const std::string& c : decode_file_record(db.get_metadata(*it)).chapters)
-            if (std::find(order.begin(), order.end(), c) == order.end()) order.push_back(c);
-    for (const std::string& c : order) {
+    for (const std::string& c : decode_chapters(db.get_metadata(meta::kChapters))) {
         auto f = chapter_counts.find(c);
         if (f != chapter_counts.end()) {
             r.chapters.push_back({c, 0, f->second});

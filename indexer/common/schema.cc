@@ -74,6 +74,16 @@ FileRecord decode_file_record(const std::string& data) {
     return r;
 }
 
+std::vector<std::string> decode_chapters(const std::string& data) {
+    if (data.empty()) return {};
+    return json::parse(data).get<std::vector<std::string>>();
+}
+
+std::vector<std::pair<std::string, std::string>> decode_acronyms(const std::string& data) {
+    if (data.empty()) return {};
+    return json::parse(data).get<std::vector<std::pair<std::string, std::string>>>();
+}
+
 std::string section_facet_value(int number, const std::string& title) {
     return std::to_string(number) + "\t" + title;
 }

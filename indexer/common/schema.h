@@ -39,6 +39,9 @@ namespace meta {
 inline constexpr const char* kSchema = "rapportsok:schema";
 inline constexpr const char* kAnalysis = "rapportsok:analysis";   // Analyzer::fingerprint()
 inline constexpr const char* kFilePrefix = "rapportsok:file:";   // + path -> FileRecord JSON
+// Summaries of all file records, so that a search reads one key, not one per file:
+inline constexpr const char* kChapters = "rapportsok:chapters";  // JSON array, report order
+inline constexpr const char* kAcronyms = "rapportsok:acronyms";  // JSON array of [acronym, definition]
 }  // namespace meta
 
 // Where both programs find the database when --db is not given: $RAPPORTSOK_DB, else "index"
@@ -79,6 +82,8 @@ std::string encode_passage(const Passage& p);  // document data
 Passage decode_passage(const std::string& data);
 std::string encode_file_record(const FileRecord& r);
 FileRecord decode_file_record(const std::string& data);
+std::vector<std::string> decode_chapters(const std::string& data);
+std::vector<std::pair<std::string, std::string>> decode_acronyms(const std::string& data);
 
 std::string section_facet_value(int number, const std::string& title);
 

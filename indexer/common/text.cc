@@ -34,6 +34,17 @@ std::string nfc(std::string_view utf8) {
 }
 
 std::string fold_case(std::string_view utf8) {
+    // ASCII, most words: no trip through UTF-16.
+    std::string ascii(utf8);
+    bool only_ascii = true;
+    for (char& c : ascii) {
+        if (static_cast<unsigned char>(c) >= 0x80) {
+            only_ascii = false;
+            break;
+        }
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    if (only_ascii) return ascii;
     icu::UnicodeString s = icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), utf8.size()));
     s.foldCase();
     std::string result;
