@@ -9,7 +9,10 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <optional>
 #include <iomanip>
 #include <iostream>
 #include <map>
@@ -35,24 +38,15 @@ namespace {
 
 Report load_report(const Source& src) { return structure(src.path, clean(src.text)); }
 
-json passage_json(const Passage& p) {
-    return {{"id", p.id},
-            {"file", p.file},
-            {"lines", {p.first_line, p.last_line}},
-            {"page", p.page},
-            {"pages", {p.page, p.last_page}},
-            {"chapter", p.chapter},
-            {"section", {{"number", p.section_number}, {"title", p.section_title}}},
-            {"position", p.position},
-            {"text", p.text}};
-}
-
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 // A folder that exists and holds files, but no Xapian database, is not ours to write into.
+std::optional<fs::path> stub_target(const fs::path& stub);
+
 void check_db_folder(const std::string& db) {
     std::error_code ec;
     if (!fs::exists(db, ec)) return;
+    if (stub_target(fs::absolute(db))) return;  // left by --rebuild
     if (!fs::is_directory(db, ec))
         throw UsageError("database path " + db + " exists and is not a folder");
     if (fs::is_empty(db, ec)) return;
@@ -62,7 +56,7 @@ void check_db_folder(const std::string& db) {
         const std::string name = e.path().filename().string();
         const std::string ext = e.path().extension().string();
         if (name != "flintlock" && name.rfind("iam", 0) != 0 && ext != ".glass" &&
-            ext != ".DB" && name.rfind("changes", 0) != 0)
+            ext != ".DB" && ext != ".tmp" && name.rfind("changes", 0) != 0)
             xapian_only = false;
     }
     if (!ec && xapian_only) return;
@@ -177,12 +171,32 @@ std::vector<std::string> collect_files(const std::vector<std::string>& paths, st
 
 namespace {
 
-// What the database path names: a plain Xapian folder (what a first run creates), or a symbolic
-// link to a generation folder under PATH.d/ (what --rebuild leaves, so that it can swap a whole
-// new database in with one rename(2)). Writers open the generation the link points to, never
-// the link itself: Xapian writes some files by path, and must not follow a link that a
-// --rebuild has moved to another generation.
-fs::path resolve(const std::string& db) { return fs::weakly_canonical(fs::absolute(db)); }
+// What the database path names: a plain Xapian folder (what a first run creates), or a Xapian
+// stub file, "auto PATH.d/N", naming a generation folder beside it (what --rebuild leaves, so
+// that it can put a whole new database in place with one rename(2)). A stub rather than a
+// symbolic link: Xapian reads a stub once, at open, and then opens every table by the
+// generation's own path, so a reader never mixes two generations; through a link, a reader
+// whose open or reopen() straddles a swap reads the new version file with the old tables.
+// Writers, too, open the generation itself.
+std::optional<fs::path> stub_target(const fs::path& stub) {
+    std::error_code ec;
+    if (!fs::is_regular_file(stub, ec)) return std::nullopt;
+    std::ifstream in(stub);
+    for (std::string line; std::getline(in, line);) {
+        for (const char* kind : {"auto ", "glass "}) {
+            if (line.rfind(kind, 0) == 0) {
+                fs::path target(line.substr(std::strlen(kind)));
+                return target.is_absolute() ? target : stub.parent_path() / target;
+            }
+        }
+    }
+    return std::nullopt;
+}
+
+fs::path resolve(const std::string& db) {
+    const fs::path abs = fs::absolute(db).lexically_normal();
+    return fs::weakly_canonical(stub_target(abs).value_or(abs));
+}
 
 bool holds_database(const fs::path& dir) {
     std::error_code ec;
@@ -196,10 +210,12 @@ Xapian::WritableDatabase open_for_writing(const std::string& db, bool wait, std:
     for (;;) {
         const fs::path target = resolve(db);
         try {
+            // No version file: nothing was ever committed here (check_db_folder let through
+            // Xapian's own files only, which a first run killed early leaves), so start afresh.
             Xapian::WritableDatabase w(target.string(), holds_database(target)
                                                             ? Xapian::DB_OPEN
-                                                            : Xapian::DB_CREATE_OR_OPEN);
-            // Waiting for a lock may have meant waiting for a --rebuild, which swaps the link
+                                                            : Xapian::DB_CREATE_OR_OVERWRITE);
+            // Waiting for a lock may have meant waiting for a --rebuild, which swaps the stub
             // before it lets the old generation go: that one is no longer the database.
             if (resolve(db) == target) return w;
             w.close();
@@ -350,34 +366,48 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-// Puts a link to target at link in one step. A link is replaced by rename(2); a plain database
-// folder (left by a first run) is exchanged with the new link by renameat2(RENAME_EXCHANGE),
-// also in one step, and then moved into the generations folder as generation 0.
-void swap_in(const fs::path& link, const fs::path& target, const fs::path& gens) {
+void sync_folder(const fs::path& dir) {
+    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        ::fsync(fd);
+        ::close(fd);
+    }
+}
+
+// Puts a stub naming target (relative to the stub's folder) at stub, in one step. A stub is
+// replaced by rename(2); a plain database folder (left by a first run) is exchanged with the new
+// stub by renameat2(RENAME_EXCHANGE), also in one step, then moved in among the generations.
+void swap_in(const fs::path& stub, const fs::path& target, const fs::path& gens) {
     const fs::path tmp =
-        link.parent_path() / ("." + link.filename().string() + ".swap-" + std::to_string(::getpid()));
-    std::error_code ec;
-    fs::remove(tmp, ec);
-    fs::create_symlink(target, tmp);
-    if (fs::is_symlink(fs::symlink_status(link))) {
-        fs::rename(tmp, link);
-        return;
+        stub.parent_path() / ("." + stub.filename().string() + ".swap-" + std::to_string(::getpid()));
+    {
+        std::string text = "auto " + target.string() + "\n";
+        int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (fd < 0 || ::write(fd, text.data(), text.size()) != static_cast<ssize_t>(text.size()) ||
+            ::fsync(fd) != 0) {
+            if (fd >= 0) ::close(fd);
+            throw UsageError("cannot write " + tmp.string() + ": " + std::strerror(errno));
+        }
+        ::close(fd);
     }
-    if (::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, link.c_str(), RENAME_EXCHANGE) == 0) {
+    if (!fs::is_directory(fs::symlink_status(stub))) {
+        fs::rename(tmp, stub);
+    } else if (::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, stub.c_str(), RENAME_EXCHANGE) == 0) {
         fs::rename(tmp, gens / "0");
-        return;
+    } else {
+        // A file system without RENAME_EXCHANGE: for the moment between these two renames the
+        // path does not exist, and a searcher starting then is told there is no database.
+        fs::rename(stub, gens / "0");
+        fs::rename(tmp, stub);
     }
-    // A file system without RENAME_EXCHANGE: for the moment between these two renames the
-    // path does not exist, and a searcher starting then is told there is no database.
-    fs::rename(link, gens / "0");
-    fs::rename(tmp, link);
+    sync_folder(stub.parent_path());
 }
 
 int run_rebuild(const IndexOptions& o, std::ostream& out, std::ostream& err) {
     const auto t0 = std::chrono::steady_clock::now();
-    const fs::path link = fs::absolute(o.db).lexically_normal();
+    const fs::path stub = fs::absolute(o.db).lexically_normal();
     std::error_code ec;
-    if (!fs::exists(fs::symlink_status(link, ec))) return run_sync(o, out, err);
+    if (!fs::exists(fs::symlink_status(stub, ec))) return run_sync(o, out, err);
     check_db_folder(o.db);
     bool failed = false;
     std::vector<std::string> files = collect_files(o.paths, err, failed);
@@ -386,7 +416,7 @@ int run_rebuild(const IndexOptions& o, std::ostream& out, std::ostream& err) {
     // in place: nothing can be written to the generation that is about to be replaced.
     Xapian::WritableDatabase current = open_for_writing(o.db, o.wait, err);
     const fs::path current_dir = resolve(o.db);
-    const fs::path gens = link.parent_path() / (link.filename().string() + ".d");
+    const fs::path gens = stub.parent_path() / (stub.filename().string() + ".d");
     fs::create_directories(gens);
     // Only the current generation and the one before it are kept (a reader may still be
     // reading that one); anything else is an older generation or one a killed --rebuild left.
@@ -407,7 +437,7 @@ int run_rebuild(const IndexOptions& o, std::ostream& out, std::ostream& err) {
         Xapian::WritableDatabase db(fresh.string(), Xapian::DB_CREATE_OR_OVERWRITE);
         sync_into(db, files, o.db, err, stats, failed);
         db.commit();
-        swap_in(link, fs::path(gens.filename()) / fresh.filename(), gens);
+        swap_in(stub, fs::path(gens.filename()) / fresh.filename(), gens);
         const std::string name = (fs::path(o.db).parent_path() / gens.filename() /
                                   fresh.filename()).string();
         print_summary(o, db, stats, seconds_since(t0), name, out);
