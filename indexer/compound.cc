@@ -11,13 +11,6 @@ namespace {
 constexpr size_t kMinPart = 4;   // code points: shorter parts split too much ("kon|troll")
 constexpr size_t kMinWord = 8;
 
-size_t code_points(const std::string& s) {
-    size_t n = 0;
-    for (unsigned char c : s)
-        if ((c & 0xC0) != 0x80) ++n;
-    return n;
-}
-
 }  // namespace
 
 Decompounder::Decompounder(const Analyzer& analyzer, const std::string& dictionary)

@@ -15,13 +15,6 @@ namespace {
 // -n/-t after a vowel ("miljön", "studiot"), genitive -s, and their combinations.
 const char* const kEndings[] = {"n", "t", "s", "ns", "ts", "en", "et", "na", "nas", "ens", "ets"};
 
-size_t code_points(const std::string& s) {
-    size_t n = 0;
-    for (unsigned char c : s)
-        if ((c & 0xC0) != 0x80) ++n;
-    return n;
-}
-
 }  // namespace
 
 bool has_stemmed_term(const std::string& word) {

@@ -181,26 +181,11 @@ SplitQuery split_filters(const std::string& query) {
 
 std::string normalise_query(const std::string& query, const Analyzer& analyzer) {
     // Invalid UTF-8 and control characters (NUL included) become spaces.
-    std::string clean;
-    size_t i = 0;
-    while (i < query.size()) {
-        size_t bad = find_invalid_utf8(std::string_view(query).substr(i, 4));
-        if (bad == 0) {
-            clean += ' ';
-            ++i;
-            continue;
-        }
-        size_t at = i;
-        char32_t c = next_code_point(query, i);
-        if (c < 0x20 || (c >= 0x7F && c < 0xA0) || c == 0x2028 || c == 0x2029)
-            clean += ' ';
-        else
-            clean.append(query, at, i - at);
-    }
+    std::string clean = replace_controls(query, " ");
     std::string prepared = analyzer.prepare(clean);
     // Typographic quotes count as quotes.
     std::string quotes;
-    i = 0;
+    size_t i = 0;
     while (i < prepared.size()) {
         size_t at = i;
         char32_t c = next_code_point(prepared, i);
@@ -268,26 +253,21 @@ QueryPlan plan_query(const std::string& raw, const Analyzer& analyzer,
         if (present.empty()) plan.notes.push_back("no passage has " + what);
         kinds.push_back(or_terms(present));
     };
-    if (!split.filters.sections.empty()) {
+    // Numbered filters: their ranges' terms, and the ranges as the user wrote them.
+    auto add_ranges = [&](const std::vector<std::pair<int, int>>& ranges,
+                          std::string (*term)(int), const std::string& name) {
+        if (ranges.empty()) return;
         std::vector<std::string> terms;
         std::string what;
-        for (auto [a, b] : split.filters.sections) {
-            for (int s = a; s <= b && s - a < 10000; ++s) terms.push_back(section_term(s));
+        for (auto [a, b] : ranges) {
+            for (int n = a; n <= b && n - a < 10000; ++n) terms.push_back(term(n));
             what += (what.empty() ? "" : ",") + std::to_string(a) +
                     (a == b ? "" : "-" + std::to_string(b));
         }
-        add_kind(terms, "section " + what);
-    }
-    if (!split.filters.pages.empty()) {
-        std::vector<std::string> terms;
-        std::string what;
-        for (auto [a, b] : split.filters.pages) {
-            for (int p = a; p <= b && p - a < 10000; ++p) terms.push_back(page_term(p));
-            what += (what.empty() ? "" : ",") + std::to_string(a) +
-                    (a == b ? "" : "-" + std::to_string(b));
-        }
-        add_kind(terms, "page " + what);
-    }
+        add_kind(terms, name + " " + what);
+    };
+    add_ranges(split.filters.sections, section_term, "section");
+    add_ranges(split.filters.pages, page_term, "page");
     for (const std::string& c : split.filters.chapters) {
         std::vector<std::pair<int, int>> numbers;
         std::vector<std::string> terms;

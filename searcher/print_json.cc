@@ -13,19 +13,12 @@ void print_json(const SearchResult& r, std::ostream& out) {
         const Passage& p = h.passage;
         json marks = json::array();
         for (auto [b, e] : h.snippet.highlights) marks.push_back({b, e});
-        hits.push_back({{"rank", h.rank},
-                        {"score", h.score},
-                        {"id", p.id},
-                        {"file", p.file},
-                        {"lines", {p.first_line, p.last_line}},
-                        {"page", p.page},
-                        {"pages", {p.page, p.last_page}},
-                        {"chapter", p.chapter},
-                        {"section", {{"number", p.section_number}, {"title", p.section_title}}},
-                        {"position", p.position},
-                        {"snippet", h.snippet.text},
-                        {"highlights", marks},
-                        {"text", p.text}});
+        json hit = passage_json(p);
+        hit["rank"] = h.rank;
+        hit["score"] = h.score;
+        hit["snippet"] = h.snippet.text;
+        hit["highlights"] = marks;
+        hits.push_back(std::move(hit));
     }
     json chapters = json::array(), sections = json::array();
     for (const Facet& f : r.chapters) chapters.push_back({{"value", f.value}, {"count", f.count}});

@@ -14,27 +14,7 @@ const char* const kCyan = "\x1b[36m";
 const char* const kReset = "\x1b[0m";
 }  // namespace
 
-std::string terminal_safe(const std::string& s) {
-    std::string out;
-    out.reserve(s.size());
-    size_t i = 0;
-    while (i < s.size()) {
-        size_t bad = find_invalid_utf8(std::string_view(s).substr(i, 4));
-        if (bad == 0) {
-            out += "\xEF\xBF\xBD";
-            ++i;
-            continue;
-        }
-        size_t at = i;
-        char32_t c = next_code_point(s, i);
-        if (c < 0x20 || (c >= 0x7F && c < 0xA0) || c == 0x2028 || c == 0x2029 ||
-            (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069))
-            out += "\xEF\xBF\xBD";
-        else
-            out.append(s, at, i - at);
-    }
-    return out;
-}
+std::string terminal_safe(const std::string& s) { return replace_controls(s, "\xEF\xBF\xBD"); }
 
 void print_text(const SearchResult& r, std::ostream& out, bool color) {
     auto style = [&](const char* code, const std::string& s) {

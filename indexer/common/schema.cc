@@ -35,6 +35,18 @@ std::string encode_passage(const Passage& p) {
     return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+json passage_json(const Passage& p) {
+    return {{"id", p.id},
+            {"file", p.file},
+            {"lines", {p.first_line, p.last_line}},
+            {"page", p.page},
+            {"pages", {p.page, p.last_page}},
+            {"chapter", p.chapter},
+            {"section", {{"number", p.section_number}, {"title", p.section_title}}},
+            {"position", p.position},
+            {"text", p.text}};
+}
+
 Passage decode_passage(const std::string& data) {
     json j = json::parse(data);
     Passage p;

@@ -4,6 +4,8 @@
 
 #include <xapian.h>
 
+#include <nlohmann/json.hpp>
+
 #include <string>
 #include <vector>
 
@@ -79,6 +81,9 @@ struct FileRecord {
 };
 
 std::string encode_passage(const Passage& p);  // document data
+
+// A passage as both programs print it in JSON: its reference and its text (docs/json-output.md).
+nlohmann::json passage_json(const Passage& p);
 Passage decode_passage(const std::string& data);
 std::string encode_file_record(const FileRecord& r);
 FileRecord decode_file_record(const std::string& data);

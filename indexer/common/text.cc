@@ -138,6 +138,34 @@ void append_utf8(std::string& out, char32_t cp) {
     }
 }
 
+size_t code_points(std::string_view s) {
+    size_t n = 0;
+    for (unsigned char c : s)
+        if ((c & 0xC0) != 0x80) ++n;
+    return n;
+}
+
+std::string replace_controls(std::string_view s, std::string_view with) {
+    std::string out;
+    out.reserve(s.size());
+    size_t i = 0;
+    while (i < s.size()) {
+        if (find_invalid_utf8(s.substr(i, 4)) == 0) {
+            out += with;
+            ++i;
+            continue;
+        }
+        size_t at = i;
+        char32_t c = next_code_point(s, i);
+        if (c < 0x20 || (c >= 0x7F && c < 0xA0) || c == 0x2028 || c == 0x2029 ||
+            (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069))
+            out += with;
+        else
+            out.append(s, at, i - at);
+    }
+    return out;
+}
+
 bool is_letter(char32_t cp) { return u_isalpha(static_cast<UChar32>(cp)); }
 bool is_upper(char32_t cp) { return u_isupper(static_cast<UChar32>(cp)); }
 bool is_lower(char32_t cp) { return u_islower(static_cast<UChar32>(cp)); }

@@ -24,6 +24,13 @@ size_t find_invalid_utf8(std::string_view bytes);
 char32_t next_code_point(std::string_view bytes, size_t& i);
 void append_utf8(std::string& out, char32_t cp);
 
+// Number of code points in valid UTF-8.
+size_t code_points(std::string_view utf8);
+
+// Invalid UTF-8 bytes and control characters (C0, DEL, C1, line/paragraph separators,
+// bidirectional overrides) replaced by `with`: safe for a terminal and for a query parser.
+std::string replace_controls(std::string_view s, std::string_view with);
+
 bool is_letter(char32_t cp);
 bool is_upper(char32_t cp);
 bool is_lower(char32_t cp);
