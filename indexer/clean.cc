@@ -174,6 +174,69 @@ void join_line(std::string& paragraph, std::string_view raw_before, std::string_
     paragraph += next;
 }
 
+namespace {
+
+// Where each source line's text starts in a paragraph, to give the pieces of a split paragraph
+// their own lines and pages.
+struct LineMark {
+    size_t offset;
+    long line;
+    int page;
+};
+
+// A cut point in text for a piece that starts at `from`: the last sentence end between
+// kMinPassageBytes and kMaxPassageBytes on, else the last space there, else a code point
+// boundary at kMaxPassageBytes.
+size_t cut_point(const std::string& text, size_t from) {
+    const size_t lo = from + kMinPassageBytes, hi = from + kMaxPassageBytes;
+    size_t space = std::string::npos;
+    for (size_t i = hi; i > lo; --i) {
+        if (text[i] != ' ') continue;
+        char before = text[i - 1];
+        if (before == '.' || before == '!' || before == '?') return i;
+        if (space == std::string::npos) space = i;
+    }
+    if (space != std::string::npos) return space;
+    size_t i = hi;
+    while (i > from && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) --i;
+    return i;
+}
+
+// A paragraph longer than kMaxPassageBytes (a file with no line breaks, say) as pieces of
+// bounded size, each with the lines and pages its text came from.
+void split_long(Block&& block, const std::vector<LineMark>& marks, std::vector<Block>& out) {
+    if (block.text.size() <= kMaxPassageBytes || block.markdown_heading || marks.empty()) {
+        out.push_back(std::move(block));
+        return;
+    }
+    auto mark_at = [&](size_t offset) {
+        const LineMark* m = &marks.front();
+        for (const LineMark& k : marks) {
+            if (k.offset > offset) break;
+            m = &k;
+        }
+        return *m;
+    };
+    size_t from = 0;
+    while (from < block.text.size()) {
+        size_t to = block.text.size() - from <= kMaxPassageBytes ? block.text.size()
+                                                                  : cut_point(block.text, from);
+        Block piece;
+        piece.text = block.text.substr(from, to - from);
+        while (!piece.text.empty() && piece.text.back() == ' ') piece.text.pop_back();
+        LineMark first = mark_at(from), last = mark_at(to - 1);
+        piece.first_line = first.line;
+        piece.page = first.page;
+        piece.last_line = last.line;
+        piece.last_page = last.page;
+        if (!piece.text.empty()) out.push_back(std::move(piece));
+        from = to;
+        while (from < block.text.size() && block.text[from] == ' ') ++from;
+    }
+}
+
+}  // namespace
+
 Cleaned clean(const std::string& text) {
     // Lines, with form feeds split off as page-break marks.
     struct Line {
@@ -226,12 +289,14 @@ Cleaned clean(const std::string& text) {
 
     int page = 1;
     Block cur;
+    std::vector<LineMark> marks;  // of cur
     std::string_view prev_raw;   // the paragraph's last raw line, for broken words
     bool prev_was_text = false;  // the line just before was a text line (no empty line between)
     bool page_break = false;     // a page break since the paragraph's last line
     auto flush = [&]() {
-        if (!cur.text.empty()) out.blocks.push_back(std::move(cur));
+        if (!cur.text.empty()) split_long(std::move(cur), marks, out.blocks);
         cur = Block();
+        marks.clear();
         page_break = false;
     };
     auto is_heading_text = [](const std::string& t) {
@@ -292,6 +357,7 @@ Cleaned clean(const std::string& text) {
             flush();
             continue;
         }
+        marks.push_back({cur.text.size(), line.number, page});
         join_line(cur.text, prev_raw, s);
         prev_raw = s;
         cur.last_line = line.number;

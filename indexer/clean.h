@@ -27,6 +27,12 @@ struct Cleaned {
     Layout layout = Layout::kPlain;
 };
 
+// A paragraph longer than kMaxPassageBytes is split into passages of kMinPassageBytes to
+// kMaxPassageBytes, at a sentence end where there is one: a passage stays a readable hit, and a
+// file with no line breaks at all cannot make one huge document.
+inline constexpr size_t kMinPassageBytes = 4096;
+inline constexpr size_t kMaxPassageBytes = 8192;
+
 Cleaned clean(const std::string& text);
 
 // "8. Yttrande-, press- och informationsfrihet" -> {8, "Yttrande-, ..."}; not a body line that
