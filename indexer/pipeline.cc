@@ -36,7 +36,38 @@ namespace rapportsok {
 
 namespace {
 
-Report load_report(const Source& src) { return structure(src.path, clean(src.text)); }
+// A file with no text (empty, white space only, headings only) has nothing to index: bad input
+// like any other, reported by name, its earlier state in the database kept.
+Report load_report(const Source& src) {
+    Report r = structure(src.path, clean(src.text));
+    if (r.passages.empty())
+        throw InputError(src.path, 0, src.text.find_first_not_of(" \t\n\f") == std::string::npos
+                                          ? "holds no text (empty or white space only)"
+                                          : "holds no paragraph of text, nothing to index");
+    return r;
+}
+
+[[noreturn]] void throw_corrupt(const std::string& db, const std::string& problem) {
+    throw UsageError("the database at " + db + " is corrupt (" + problem +
+                     "); nothing was written to it: remove it and run indexer again to build "
+                     "it anew");
+}
+
+// Refuses to write into a damaged database: Xapian writes new blocks before it commits, and
+// into a damaged free list that could overwrite what is still good. A whole check costs a few
+// milliseconds for a report-sized database, seconds for a million passages.
+void check_intact(const std::string& db, const fs::path& dir) {
+    std::string problem;
+    try {
+        if (Xapian::Database::check(dir.string(), 0, nullptr) != 0)
+            problem = "xapian-check finds errors";
+    } catch (const Xapian::DatabaseOpeningError&) {
+        throw;
+    } catch (const Xapian::DatabaseError& e) {
+        problem = e.get_description();
+    }
+    if (!problem.empty()) throw_corrupt(db, problem);
+}
 
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
@@ -454,9 +485,24 @@ int run_sync(const IndexOptions& o, std::ostream& out, std::ostream& err) {
     bool failed = false;
     std::vector<std::string> files = collect_files(o.paths, err, failed);
     check_db_folder(o.db);
-    Xapian::WritableDatabase db = open_for_writing(o.db, o.wait, err);
+    Xapian::WritableDatabase db;
+    try {
+        db = open_for_writing(o.db, o.wait, err);
+    } catch (const Xapian::DatabaseCorruptError& e) {
+        throw_corrupt(o.db, e.get_description());
+    }
+    if (holds_database(resolve(o.db))) check_intact(o.db, resolve(o.db));
     SyncStats stats;
-    sync_into(db, files, o.db, err, stats, failed);
+    try {
+        sync_into(db, files, o.db, err, stats, failed);
+    } catch (const Xapian::DatabaseCorruptError& e) {
+        throw_corrupt(o.db, e.get_description());
+    } catch (const Xapian::DatabaseError& e) {
+        // A full disk, an I/O error: the transaction is cancelled, the last commit stands.
+        throw UsageError("could not write the database at " + o.db + ": " + e.get_description() +
+                         "; nothing of this run was committed, the database keeps its earlier "
+                         "state");
+    }
     print_summary(o, db, stats, seconds_since(t0), "", out);
     db.close();
     return failed ? 2 : 0;

@@ -4,6 +4,8 @@
 #include "indexer/common/text.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include <unordered_map>
@@ -87,6 +89,21 @@ std::vector<std::string> IndexWriter::indexed_files() const {
 
 namespace {
 
+// Test hook: with RAPPORTSOK_FAIL_WRITE_AFTER=N in the environment, the document written after N
+// others fails as a full disk does (Xapian::DatabaseError, ENOSPC), so that tests can check that
+// a failed write leaves the database as it was. Unset, it costs one getenv per process.
+void before_write() {
+    static const long limit = [] {
+        const char* v = std::getenv("RAPPORTSOK_FAIL_WRITE_AFTER");
+        return v && *v ? std::atol(v) : -1L;
+    }();
+    static long written = 0;
+    if (limit >= 0 && written++ >= limit)
+        throw Xapian::DatabaseError("injected write failure after " + std::to_string(limit) +
+                                        " documents (RAPPORTSOK_FAIL_WRITE_AFTER)",
+                                    ENOSPC);
+}
+
 // Same passage, same place in the structure; only where it sits in the file moved.
 bool only_moved(const Passage& a, const Passage& b) {
     return a.text == b.text && a.page == b.page && a.last_page == b.last_page &&
@@ -117,6 +134,7 @@ void IndexWriter::sync_file(const Report& report, const FileRecord& record, Sync
     for (const Passage& p : report.passages) {
         auto found = existing.find(p.id);
         if (found == existing.end()) {
+            before_write();
             db_.replace_document(id_term(p.id), make_document(p, analyzer_, tg_, parts_.get()));
             ++stats.added;
             continue;
@@ -131,10 +149,12 @@ void IndexWriter::sync_file(const Report& report, const FileRecord& record, Sync
             Xapian::Document doc = db_.get_document(e.docid);
             doc.set_data(encode_passage(p));
             doc.add_value(slot::kPosition, Xapian::sortable_serialise(p.position));
+            before_write();
             db_.replace_document(e.docid, doc);
             ++stats.relined;
             ++stats.unchanged;
         } else {
+            before_write();
             db_.replace_document(e.docid, make_document(p, analyzer_, tg_, parts_.get()));
             ++stats.updated;
         }

@@ -59,7 +59,22 @@ int main(int argc, char** argv) try {
     o.spelling = !(exact || no_spelling);
     if (o.db.empty()) o.db = rapportsok::default_db_path();
     for (const std::string& w : words) o.query += (o.query.empty() ? "" : " ") + w;
-    return rapportsok::run_search(o, std::cout, std::cerr, ::isatty(1));
+    try {
+        return rapportsok::run_search(o, std::cout, std::cerr, ::isatty(1));
+    } catch (const Xapian::DatabaseError& e) {
+        // Reading a damaged block: say so, with the database's path, once xapian-check's own
+        // check agrees (a bare read error could be the disk, not the database).
+        bool corrupt = true;
+        try {
+            corrupt = Xapian::Database::check(o.db, 0, nullptr) != 0;
+        } catch (const Xapian::Error&) {
+        }
+        if (!corrupt) throw;
+        std::cerr << "searcher: the database at " << o.db << " is corrupt ("
+                  << e.get_description() << "): rebuild it: remove it, then run indexer --db "
+                  << o.db << "\n";
+        return 2;
+    }
 } catch (const rapportsok::UsageError& e) {
     std::cerr << "searcher: " << e.what() << "\n";
     return 2;

@@ -174,8 +174,11 @@ SearchResult search(Xapian::Database& db, const Analyzer& analyzer, const Search
             c.query = req.query;
             c.corrected = fixed;
             return c;
-        } catch (const Xapian::DatabaseModifiedError&) {
-            if (attempt >= 10) throw;
+        } catch (const Xapian::DatabaseModifiedError& e) {
+            // A revision discarded again and again with no writer to blame is a damaged block.
+            if (attempt >= 10)
+                throw Xapian::DatabaseCorruptError("the revision read keeps being discarded (" +
+                                                   e.get_msg() + ")");
             db.reopen();  // the indexer committed: start again on the new state
         }
     }
