@@ -294,6 +294,15 @@ QueryPlan plan_query(const std::string& raw, const Analyzer& analyzer,
                                 : Xapian::Query(Xapian::Query::OP_AND, kinds.begin(), kinds.end());
 
     std::string text = normalise_query(split.text, analyzer);
+    // Parsing and expanding grow faster than the number of words: a pasted page would take
+    // seconds. The first kMaxQueryWords words say what is wanted.
+    constexpr size_t kMaxQueryWords = 1000;
+    if (std::vector<std::string> all = split_ws(text); all.size() > kMaxQueryWords) {
+        text.clear();
+        for (size_t k = 0; k < kMaxQueryWords; ++k) text += (k ? " " : "") + all[k];
+        plan.notes.push_back("the query has " + std::to_string(all.size()) +
+                             " words; searched for the first " + std::to_string(kMaxQueryWords));
+    }
     std::string why;
     if (!well_formed(text, why)) {
         plan.plain_words = true;
