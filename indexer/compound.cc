@@ -1,6 +1,8 @@
 #include "indexer/compound.h"
 
 #include <fstream>
+#include <map>
+#include <mutex>
 
 #include "indexer/common/text.h"
 
@@ -13,28 +15,48 @@ constexpr size_t kMinWord = 8;
 
 }  // namespace
 
-Decompounder::Decompounder(const Analyzer& analyzer, const std::string& dictionary)
-    : analyzer_(analyzer) {
-    std::ifstream in(dictionary);
+namespace {
+
+// hunspell's .dic: a count, then "word/FLAGS" a line. Lowercase words only: names and
+// abbreviations are no parts.
+std::unordered_set<std::string> read_dictionary(const std::string& path) {
+    std::unordered_set<std::string> words;
+    std::ifstream in(path, std::ios::binary);
     std::string line;
-    if (!in || !std::getline(in, line)) return;  // first line: the entry count
+    if (!in || !std::getline(in, line)) return words;
+    words.reserve(200000);
     while (std::getline(in, line)) {
-        size_t slash = line.find('/');
-        std::string w = line.substr(0, slash);
-        if (w.empty() || find_invalid_utf8(w) != std::string::npos) continue;
+        std::string w = line.substr(0, line.find('/'));
+        if (w.empty() || code_points(w) < kMinPart || find_invalid_utf8(w) != std::string::npos)
+            continue;
         size_t i = 0;
-        if (!is_lower(next_code_point(w, i))) continue;  // names and abbreviations are no parts
-        add_word(w);
+        if (is_lower(next_code_point(w, i))) words.insert(std::move(w));
     }
-    dictionary_loaded_ = true;
+    return words;
 }
 
+const std::unordered_set<std::string>& dictionary_words(const std::string& path) {
+    static std::mutex mutex;
+    static std::map<std::string, std::unordered_set<std::string>> loaded;
+    std::lock_guard<std::mutex> lock(mutex);
+    auto it = loaded.find(path);
+    if (it == loaded.end()) it = loaded.emplace(path, read_dictionary(path)).first;
+    return it->second;
+}
+
+}  // namespace
+
+Decompounder::Decompounder(const Analyzer&, const std::string& dictionary)
+    : dictionary_(dictionary_words(dictionary)) {}
+
 void Decompounder::add_word(const std::string& w) {
-    if (code_points(w) < kMinPart) return;
+    if (code_points(w) < kMinPart || dictionary_.count(w)) return;
     words_.insert(w);
 }
 
-bool Decompounder::is_word(const std::string& w) const { return words_.count(w) != 0; }
+bool Decompounder::is_word(const std::string& w) const {
+    return dictionary_.count(w) != 0 || words_.count(w) != 0;
+}
 
 bool Decompounder::is_tail(const std::string& w) const {
     if (code_points(w) < kMinPart) return false;

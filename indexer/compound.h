@@ -13,12 +13,13 @@ namespace rapportsok {
 
 class Decompounder {
 public:
-    // Loads hunspell's Swedish list when it is installed; works from added words alone if not.
+    // Uses hunspell's Swedish list when it is installed (read once per process and shared by
+    // every Decompounder); works from added words alone if not.
     explicit Decompounder(const Analyzer& analyzer,
                           const std::string& dictionary = "/usr/share/hunspell/sv_SE.dic");
 
     void add_word(const std::string& lowercase_word);
-    bool has_dictionary() const { return dictionary_loaded_; }
+    bool has_dictionary() const { return !dictionary_.empty(); }
 
     // The parts of a lowercase compound ({"stat", "budgeten"} for "statsbudgeten"), or nothing
     // when it is not one. Parts are as in the word, the linking letter dropped.
@@ -29,9 +30,8 @@ private:
     bool is_head(const std::string& w, std::string& base) const;
     bool is_tail(const std::string& w) const;
 
-    const Analyzer& analyzer_;
-    std::unordered_set<std::string> words_;
-    bool dictionary_loaded_ = false;
+    const std::unordered_set<std::string>& dictionary_;  // shared, never changed once read
+    std::unordered_set<std::string> words_;               // the reports' own words
 };
 
 }  // namespace rapportsok

@@ -392,6 +392,25 @@ QueryPlan plan_query(const std::string& raw, const Analyzer& analyzer,
         plan.query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, body,
                                    Xapian::Query(Xapian::Query::OP_OR, boosts.begin(),
                                                  boosts.end()));
+        // A word the passages' text never has, but a section title does ("rättsstatsprincipen"),
+        // finds the passages of that section; words of the text stay matched on the text only.
+        std::vector<Xapian::Query> title_only;
+        std::vector<std::string> still_unknown;
+        for (const std::string& u : plan.unknown_words) {
+            std::string stemmed = "Z" + std::string(prefix::kSectionTitle) + analyzer.stem(u);
+            if (db.term_exists(stemmed))
+                title_only.emplace_back(stemmed);
+            else
+                still_unknown.push_back(u);
+        }
+        plan.unknown_words = still_unknown;
+        if (!title_only.empty())
+            plan.query = Xapian::Query(
+                Xapian::Query::OP_OR, plan.query,
+                Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                              Xapian::Query(Xapian::Query::OP_OR, title_only.begin(),
+                                            title_only.end()),
+                              w.title));
         for (auto it = body.get_terms_begin(); it != body.get_terms_end(); ++it) {
             const std::string& t = *it;
             if (t.empty()) continue;
