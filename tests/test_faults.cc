@@ -248,7 +248,7 @@ TEST_CASE("a disk that fills up during a sync (a small tmpfs) leaves the old sta
     corpus.write_round(1);
     std::string big = "Ordlista\n\n";
     std::mt19937 gen(5);
-    for (int p = 0; p < 600; ++p) {
+    for (int p = 0; p < 300; ++p) {
         for (int w = 0; w < 40; ++w) {
             std::string word;
             for (int k = 0; k < 9; ++k) word += static_cast<char>('a' + gen() % 26);
