@@ -51,7 +51,7 @@ Decompounder::Decompounder(const Analyzer&, const std::string& dictionary)
 
 void Decompounder::add_word(const std::string& w) {
     if (code_points(w) < kMinPart || dictionary_.count(w)) return;
-    words_.insert(w);
+    if (words_.insert(w).second) splits_.clear();
 }
 
 bool Decompounder::is_word(const std::string& w) const {
@@ -100,6 +100,13 @@ bool Decompounder::is_head(const std::string& w, std::string& base) const {
 }
 
 std::vector<std::string> Decompounder::split(const std::string& w) const {
+    auto hit = splits_.find(w);
+    if (hit != splits_.end()) return hit->second;
+    if (splits_.size() > 200000) splits_.clear();
+    return splits_.emplace(w, split_uncached(w)).first->second;
+}
+
+std::vector<std::string> Decompounder::split_uncached(const std::string& w) const {
     if (code_points(w) < kMinWord) return {};
     for (unsigned char c : w)
         if (c < 0x80 && !(c >= 'a' && c <= 'z')) return {};  // digits, hyphens: not a word

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -26,12 +27,16 @@ public:
     std::vector<std::string> split(const std::string& lowercase_word) const;
 
 private:
+    std::vector<std::string> split_uncached(const std::string& lowercase_word) const;
     bool is_word(const std::string& w) const;
     bool is_head(const std::string& w, std::string& base) const;
     bool is_tail(const std::string& w) const;
 
     const std::unordered_set<std::string>& dictionary_;  // shared, never changed once read
     std::unordered_set<std::string> words_;               // the reports' own words
+    // Splits already made: a word is split once however often it occurs. Cleared when a new
+    // word arrives, since a new word can make a new split possible.
+    mutable std::unordered_map<std::string, std::vector<std::string>> splits_;
 };
 
 }  // namespace rapportsok

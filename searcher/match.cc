@@ -63,12 +63,21 @@ SearchResult search_once(Xapian::Database& db, const Analyzer& analyzer,
     Xapian::ValueCountMatchSpy chapters(slot::kChapter), sections(slot::kSection);
     enquire.add_matchspy(&chapters);
     enquire.add_matchspy(&sections);
-    // Facets and totals are exact: every match is looked at (cheap for report-sized indexes).
-    const Xapian::doccount all = db.get_doccount();
-    Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(req.offset),
-                                         static_cast<Xapian::doccount>(req.limit), all);
+    // Facets and totals are exact up to kExactUpTo matches (every report-sized index); past
+    // that, looking at every match would cost more than the search, so the counts are scaled
+    // from the matches looked at and marked as estimates.
+    constexpr Xapian::doccount kExactUpTo = 5000;
+    Xapian::MSet mset = enquire.get_mset(
+        static_cast<Xapian::doccount>(req.offset), static_cast<Xapian::doccount>(req.limit),
+        std::max<Xapian::doccount>(kExactUpTo,
+                                   static_cast<Xapian::doccount>(req.offset + req.limit)));
     r.total = static_cast<long>(mset.get_matches_estimated());
     r.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
+    const double seen = static_cast<double>(chapters.get_total());
+    const double scale = !r.total_exact && seen > 0 ? static_cast<double>(r.total) / seen : 1.0;
+    auto count = [&](Xapian::doccount n) {
+        return static_cast<long>(static_cast<double>(n) * scale + 0.5);
+    };
 
     // Words found through an expansion are highlighted as well as the query's own.
     std::set<std::string> exact = plan.exact_terms, stems = plan.stems;
@@ -99,7 +108,7 @@ SearchResult search_once(Xapian::Database& db, const Analyzer& analyzer,
     // Chapters in the order they come in the reports; sections by number.
     std::map<std::string, long> chapter_counts;
     for (auto it = chapters.values_begin(); it != chapters.values_end(); ++it)
-        if (!(*it).empty()) chapter_counts[*it] = it.get_termfreq();
+        if (!(*it).empty()) chapter_counts[*it] = count(it.get_termfreq());
     for (const std::string& c : decode_chapters(db.get_metadata(meta::kChapters))) {
         auto f = chapter_counts.find(c);
         if (f != chapter_counts.end()) {
@@ -113,8 +122,8 @@ SearchResult search_once(Xapian::Database& db, const Analyzer& analyzer,
         size_t tab = v.find('\t');
         int number = std::atoi(v.substr(0, tab).c_str());
         if (number == 0) continue;
-        r.sections.push_back({tab == std::string::npos ? "" : v.substr(tab + 1), number,
-                              static_cast<long>(it.get_termfreq())});
+        r.sections.push_back(
+            {tab == std::string::npos ? "" : v.substr(tab + 1), number, count(it.get_termfreq())});
     }
     std::stable_sort(r.sections.begin(), r.sections.end(),
                      [](const Facet& a, const Facet& b) { return a.section < b.section; });

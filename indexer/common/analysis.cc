@@ -18,11 +18,16 @@ SnowballStem::SnowballStem() : stemmer_(sb_stemmer_new("swedish", "UTF_8")) {
 SnowballStem::~SnowballStem() { sb_stemmer_delete(stemmer_); }
 
 std::string SnowballStem::operator()(const std::string& word) {
+    auto hit = cache_.find(word);
+    if (hit != cache_.end()) return hit->second;
+    if (cache_.size() > 500000) cache_.clear();  // bounded, whatever the corpus
     const sb_symbol* out = sb_stemmer_stem(stemmer_, reinterpret_cast<const sb_symbol*>(word.data()),
                                            static_cast<int>(word.size()));
     if (!out) throw std::bad_alloc();
-    return std::string(reinterpret_cast<const char*>(out),
-                       static_cast<size_t>(sb_stemmer_length(stemmer_)));
+    std::string stem(reinterpret_cast<const char*>(out),
+                     static_cast<size_t>(sb_stemmer_length(stemmer_)));
+    cache_.emplace(word, stem);
+    return stem;
 }
 
 std::string SnowballStem::get_description() const { return "libstemmer-swedish"; }

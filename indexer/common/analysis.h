@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 
 struct sb_stemmer;
@@ -26,6 +27,8 @@ public:
 
 private:
     ::sb_stemmer* stemmer_;
+    // Each distinct word is stemmed once: a corpus repeats its words many times over.
+    std::unordered_map<std::string, std::string> cache_;
 };
 
 class Analyzer {
