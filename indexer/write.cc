@@ -135,7 +135,9 @@ void IndexWriter::sync_file(const Report& report, const FileRecord& record, Sync
         auto found = existing.find(p.id);
         if (found == existing.end()) {
             before_write();
-            db_.replace_document(id_term(p.id), make_document(p, analyzer_, tg_, parts_.get()));
+            // Ids are made from the file's own path, so one not among the file's passages is
+            // new to the database: no look-up of the id term needed.
+            db_.add_document(make_document(p, analyzer_, tg_, parts_.get()));
             ++stats.added;
             continue;
         }
