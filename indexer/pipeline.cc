@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <xapian.h>
 
+#include <sstream>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -53,18 +54,51 @@ Report load_report(const Source& src) {
                      "it anew");
 }
 
-// Refuses to write into a damaged database: Xapian writes new blocks before it commits, and
-// into a damaged free list that could overwrite what is still good. A whole check costs a few
-// milliseconds for a report-sized database, seconds for a million passages.
-void check_intact(const std::string& db, const fs::path& dir) {
-    // Past this size the whole check would cost more than a small sync; Xapian still checks
-    // every block the sync reads or rewrites, and a damaged one stops the run uncommitted.
-    constexpr std::uintmax_t kCheckUpTo = 64ull << 20;
-    std::uintmax_t bytes = 0;
+// The database's files as this indexer left them after its last commit: name, size and mtime
+// of each (the lock file aside). Kept beside them in kVerified.
+constexpr const char* kVerified = "rapportsok.verified";
+
+std::string files_state(const fs::path& dir) {
+    std::vector<std::string> lines;
     std::error_code ec;
-    for (const auto& e : fs::directory_iterator(dir, ec))
-        if (e.is_regular_file(ec)) bytes += e.file_size(ec);
-    if (bytes > kCheckUpTo) return;
+    for (const auto& e : fs::directory_iterator(dir, ec)) {
+        const std::string name = e.path().filename().string();
+        struct stat st;
+        if (name.rfind(kVerified, 0) == 0 || name == "flintlock" || ::stat(e.path().c_str(), &st) != 0 ||
+            !S_ISREG(st.st_mode))
+            continue;
+        lines.push_back(name + " " + std::to_string(st.st_size) + " " +
+                        std::to_string(static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL +
+                                       st.st_mtim.tv_nsec));
+    }
+    std::sort(lines.begin(), lines.end());
+    std::string out;
+    for (const std::string& l : lines) out += l + "\n";
+    return out;
+}
+
+// Records that the database in dir is as this indexer committed it (called after a commit).
+void mark_verified(const fs::path& dir) {
+    const fs::path tmp = dir / (std::string(kVerified) + ".tmp");
+    {
+        std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+        f << files_state(dir);
+        if (!f) return;  // only a missed shortcut: the next run checks the whole database
+    }
+    std::error_code ec;
+    fs::rename(tmp, dir / kVerified, ec);
+}
+
+// Refuses to write into a damaged database: Xapian writes new blocks before it commits, and
+// into a damaged free list that could overwrite what is still good. The whole check (a few
+// milliseconds for a report, seconds for a million passages) runs only when the files are not
+// exactly as the last commit of this indexer left them: after a crash, another writer, or
+// damage from outside.
+void check_intact(const std::string& db, const fs::path& dir) {
+    std::ifstream recorded_file(dir / kVerified, std::ios::binary);
+    std::stringstream recorded;
+    recorded << recorded_file.rdbuf();
+    if (recorded_file && recorded.str() == files_state(dir)) return;
     std::string problem;
     try {
         if (Xapian::Database::check(dir.string(), 0, nullptr) != 0)
@@ -95,7 +129,8 @@ void check_db_folder(const std::string& db) {
         const std::string name = e.path().filename().string();
         const std::string ext = e.path().extension().string();
         if (name != "flintlock" && name.rfind("iam", 0) != 0 && ext != ".glass" &&
-            ext != ".DB" && ext != ".tmp" && name.rfind("changes", 0) != 0)
+            ext != ".DB" && ext != ".tmp" && name.rfind("changes", 0) != 0 &&
+            name.rfind(kVerified, 0) != 0)
             xapian_only = false;
     }
     if (!ec && xapian_only) return;
@@ -481,6 +516,7 @@ int run_rebuild(const IndexOptions& o, std::ostream& out, std::ostream& err) {
                                   fresh.filename()).string();
         print_summary(o, db, stats, seconds_since(t0), name, out);
         db.close();
+        mark_verified(fresh);
     }
     current.close();
     return failed ? 2 : 0;
@@ -513,6 +549,7 @@ int run_sync(const IndexOptions& o, std::ostream& out, std::ostream& err) {
     }
     print_summary(o, db, stats, seconds_since(t0), "", out);
     db.close();
+    mark_verified(resolve(o.db));
     return failed ? 2 : 0;
 }
 
