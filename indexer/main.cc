@@ -5,7 +5,16 @@
 
 #include "indexer/common/errors.h"
 #include "indexer/common/schema.h"
+#include "indexer/common/text.h"
 #include "indexer/pipeline.h"
+
+// Whatever a report or a file name holds, the indexer's output never carries escape sequences.
+// The buffers live as long as the streams do (to their last flush at exit), so never freed.
+static const bool kSafeStreams = [] {
+    std::cout.rdbuf(new rapportsok::SafeLineBuf(std::cout.rdbuf()));
+    std::cerr.rdbuf(new rapportsok::SafeLineBuf(std::cerr.rdbuf()));
+    return true;
+}();
 
 int main(int argc, char** argv) try {
     rapportsok::IndexOptions o;

@@ -377,3 +377,21 @@ TEST_CASE("writes a database that xapian-delve opens", "[e2e]") {
     CHECK(r.status == 0);
     CHECK_THAT(r.out, Catch::Contains("number of documents = 69"));
 }
+
+TEST_CASE("the indexer's messages and dry-run text carry no escape sequences from names or text",
+          "[e2e]") {
+    testing::TempDir dir;
+    const std::string esc = "\x1b[2J";
+    dir.write("corpus/a" + esc + "b.txt", "Rubrik\n\nText med " + esc + "färg\x07 här.\n");
+    testing::Run dry = testing::run({testing::indexer_bin(), "--dry-run", dir.file("corpus")});
+    CHECK(dry.status == 0);
+    CHECK_THAT(dry.out, Catch::Contains("färg"));
+    testing::Run missing = testing::run(
+        {testing::indexer_bin(), "--db", dir.file("db"), dir.file("saknas" + esc + ".txt")});
+    CHECK(missing.status == 2);
+    CHECK_THAT(missing.err, Catch::Contains("saknas"));
+    for (const std::string& s : {dry.out, dry.err, missing.out, missing.err}) {
+        CHECK(s.find('\x1b') == std::string::npos);
+        CHECK(s.find('\x07') == std::string::npos);
+    }
+}

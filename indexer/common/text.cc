@@ -166,6 +166,38 @@ std::string replace_controls(std::string_view s, std::string_view with) {
     return out;
 }
 
+void SafeLineBuf::flush_line() {
+    if (line_.empty()) return;
+    std::string out;
+    size_t start = 0;
+    while (start < line_.size()) {  // keep tabs: replace_controls would take them
+        size_t tab = line_.find('\t', start);
+        size_t end = tab == std::string::npos ? line_.size() : tab;
+        out += replace_controls(std::string_view(line_).substr(start, end - start), "\xEF\xBF\xBD");
+        if (tab == std::string::npos) break;
+        out += '\t';
+        start = tab + 1;
+    }
+    to_->sputn(out.data(), static_cast<std::streamsize>(out.size()));
+    line_.clear();
+}
+
+SafeLineBuf::int_type SafeLineBuf::overflow(int_type c) {
+    if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
+    if (c == '\n') {
+        flush_line();
+        to_->sputc('\n');
+    } else {
+        line_ += static_cast<char>(c);
+    }
+    return c;
+}
+
+int SafeLineBuf::sync() {
+    flush_line();
+    return to_->pubsync();
+}
+
 bool is_letter(char32_t cp) { return u_isalpha(static_cast<UChar32>(cp)); }
 bool is_upper(char32_t cp) { return u_isupper(static_cast<UChar32>(cp)); }
 bool is_lower(char32_t cp) { return u_islower(static_cast<UChar32>(cp)); }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <streambuf>
 #include <string>
 #include <string_view>
 
@@ -30,6 +31,24 @@ size_t code_points(std::string_view utf8);
 // Invalid UTF-8 bytes and control characters (C0, DEL, C1, line/paragraph separators,
 // bidirectional overrides) replaced by `with`: safe for a terminal and for a query parser.
 std::string replace_controls(std::string_view s, std::string_view with);
+
+// An output stream buffer that passes text on line by line through replace_controls(), so that
+// nothing from a report or a file name (escape sequences, invalid UTF-8) reaches a terminal.
+// Tabs and line ends pass. Installed by main() on std::cout and std::cerr.
+class SafeLineBuf : public std::streambuf {
+public:
+    explicit SafeLineBuf(std::streambuf* to) : to_(to) {}
+    ~SafeLineBuf() override { flush_line(); }
+
+protected:
+    int_type overflow(int_type c) override;
+    int sync() override;
+
+private:
+    void flush_line();
+    std::streambuf* to_;
+    std::string line_;
+};
 
 bool is_letter(char32_t cp);
 bool is_upper(char32_t cp);
