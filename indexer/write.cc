@@ -41,9 +41,12 @@ Xapian::Document make_document(const Passage& p, const Analyzer& analyzer,
             for (const std::string& part : parts->split(w))
                 doc.add_term(prefix::kCompoundPart + analyzer.stem(part));
     }
-    if (!p.section_title.empty()) tg.index_text(analyzer.prepare(p.section_title), 1,
-                                                prefix::kSectionTitle);
-    if (!p.chapter.empty()) tg.index_text(analyzer.prepare(p.chapter), 1, prefix::kChapterName);
+    // Headings are weighed, not searched as phrases: no positions to write for them.
+    if (!p.section_title.empty())
+        tg.index_text_without_positions(analyzer.prepare(p.section_title), 1,
+                                        prefix::kSectionTitle);
+    if (!p.chapter.empty())
+        tg.index_text_without_positions(analyzer.prepare(p.chapter), 1, prefix::kChapterName);
 
     doc.add_boolean_term(id_term(p.id));
     doc.add_boolean_term(file_term(p.file));

@@ -49,6 +49,7 @@ SearchResult search_once(Xapian::Database& db, const Analyzer& analyzer,
     r.expansions = plan.expansions;
     r.unknown_words = plan.unknown_words;
 
+    Xapian::MultiValueKeyMaker order;  // declared first: it must outlive the Enquire using it
     Xapian::Enquire enquire(db);
     Xapian::Query q = plan.query;
     if (plan.has_filter) q = Xapian::Query(Xapian::Query::OP_FILTER, q, plan.filter);
@@ -56,9 +57,11 @@ SearchResult search_once(Xapian::Database& db, const Analyzer& analyzer,
     if (plan.has_text) {
         enquire.set_weighting_scheme(Xapian::BM25Weight(req.weights.k1, 0, 1, req.weights.b, 0.5));
     } else {
-        // Filters only: the passages in report order.
+        // Filters only: the passages in report order, report by report.
         enquire.set_weighting_scheme(Xapian::BoolWeight());
-        enquire.set_sort_by_value(slot::kPosition, false);
+        order.add_value(slot::kFile);
+        order.add_value(slot::kPosition);
+        enquire.set_sort_by_key(&order, false);
     }
     Xapian::ValueCountMatchSpy chapters(slot::kChapter), sections(slot::kSection);
     enquire.add_matchspy(&chapters);
