@@ -192,26 +192,31 @@ void Expander::load_synonyms() {
             if (!analyzer_.is_stopword(w)) m.key.push_back(w);
         return m;
     };
-    std::string_view all = kSynonymsText;
-    size_t start = 0;
-    while (start < all.size()) {
-        size_t end = all.find('\n', start);
-        if (end == std::string_view::npos) end = all.size();
-        std::string line(all.substr(start, end - start));
-        start = end + 1;
-        if (line.empty() || line[0] == '#') continue;
-        std::vector<Member> group;
-        size_t from = 0;
-        while (from <= line.size()) {
-            size_t eq = line.find(" = ", from);
-            std::string part = line.substr(from, eq == std::string::npos ? eq : eq - from);
-            Member m = member(part);
-            if (!m.key.empty()) group.push_back(m);
-            if (eq == std::string::npos) break;
-            from = eq + 3;
+    // The synonyms file is the same for every query: parsed once per process.
+    static const std::vector<std::vector<Member>> kFileGroups = [&] {
+        std::vector<std::vector<Member>> groups;
+        std::string_view all = kSynonymsText;
+        size_t start = 0;
+        while (start < all.size()) {
+            size_t end = all.find('\n', start);
+            if (end == std::string_view::npos) end = all.size();
+            std::string line(all.substr(start, end - start));
+            start = end + 1;
+            if (line.empty() || line[0] == '#') continue;
+            std::vector<Member> group;
+            size_t from = 0;
+            while (from <= line.size()) {
+                size_t eq = line.find(" = ", from);
+                Member m = member(line.substr(from, eq == std::string::npos ? eq : eq - from));
+                if (!m.key.empty()) group.push_back(m);
+                if (eq == std::string::npos) break;
+                from = eq + 3;
+            }
+            if (group.size() > 1) groups.push_back(group);
         }
-        if (group.size() > 1) groups_.push_back(group);
-    }
+        return groups;
+    }();
+    groups_ = kFileGroups;
     for (const auto& [acr, def] : decode_acronyms(db_.get_metadata(meta::kAcronyms))) {
         Member a = member(acr), d = member(def);
         if (!a.key.empty() && !d.key.empty()) groups_.push_back({a, d});
