@@ -159,6 +159,21 @@ std::string seed_report_path() {
     return source_dir() + "/corpus/manskliga-rattigheter-kazakstan-2011.txt";
 }
 std::string indexer_bin() { return INDEXER_BIN; }
+
+const std::string& seed_db() {
+    static TempDir dir;
+    static const std::string db = [] {
+        std::string path = dir.file("index");
+        Run r = run({indexer_bin(), "--quiet", "--db", path,
+                     "corpus/manskliga-rattigheter-kazakstan-2011.txt"},
+                    source_dir());
+        if (r.status != 0)
+            throw std::runtime_error("indexing the seed report failed (" +
+                                     std::to_string(r.status) + "): " + r.err);
+        return path;
+    }();
+    return db;
+}
 std::string searcher_bin() { return SEARCHER_BIN; }
 
 }  // namespace testing

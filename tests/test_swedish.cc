@@ -22,25 +22,10 @@ using nlohmann::json;
 
 namespace {
 
-const std::string kSeed = "corpus/manskliga-rattigheter-kazakstan-2011.txt";
 
-// The seed report indexed once per test binary.
-const std::string& seed_db() {
-    static testing::TempDir dir;
-    static const std::string db = [] {
-        std::string path = dir.file("index");
-        testing::Run r = testing::run({testing::indexer_bin(), "--quiet", "--db", path, kSeed},
-                                      testing::source_dir());
-        if (r.status != 0)
-            throw std::runtime_error("indexing the seed report failed (" +
-                                     std::to_string(r.status) + "): " + r.err);
-        return path;
-    }();
-    return db;
-}
 
 testing::Run searcher(std::vector<std::string> args) {
-    args.insert(args.begin(), {testing::searcher_bin(), "--db", seed_db()});
+    args.insert(args.begin(), {testing::searcher_bin(), "--db", testing::seed_db()});
     return testing::run(args, testing::source_dir());
 }
 
