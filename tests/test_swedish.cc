@@ -22,8 +22,6 @@ using nlohmann::json;
 
 namespace {
 
-
-
 testing::Run searcher(std::vector<std::string> args) {
     args.insert(args.begin(), {testing::searcher_bin(), "--db", testing::seed_db()});
     return testing::run(args, testing::source_dir());
