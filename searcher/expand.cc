@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <mutex>
 
 #include "indexer/common/schema.h"
 #include "indexer/common/text.h"
@@ -217,10 +218,21 @@ void Expander::load_synonyms() {
         return groups;
     }();
     groups_ = kFileGroups;
-    for (const auto& [acr, def] : decode_acronyms(db_.get_metadata(meta::kAcronyms))) {
-        Member a = member(acr), d = member(def);
-        if (!a.key.empty() && !d.key.empty()) groups_.push_back({a, d});
+    // The acronyms the reports define: parsed again only when the database's list changes.
+    static std::mutex mutex;
+    static std::string parsed_list;
+    static std::vector<std::vector<Member>> parsed_groups;
+    const std::string list = db_.get_metadata(meta::kAcronyms);
+    std::lock_guard<std::mutex> lock(mutex);
+    if (list != parsed_list || parsed_groups.empty()) {
+        parsed_groups.clear();
+        for (const auto& [acr, def] : decode_acronyms(list)) {
+            Member a = member(acr), d = member(def);
+            if (!a.key.empty() && !d.key.empty()) parsed_groups.push_back({a, d});
+        }
+        parsed_list = list;
     }
+    groups_.insert(groups_.end(), parsed_groups.begin(), parsed_groups.end());
 }
 
 std::vector<std::vector<std::string>> Expander::synonyms_of(const std::vector<std::string>& key) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <mutex>
 
 #include <unicode/uchar.h>
 
@@ -38,6 +39,20 @@ Xapian::Database open_database(const std::string& path, const Analyzer& analyzer
 }
 
 namespace {
+
+// The chapter headings in report order, parsed again only when the database's list changes.
+std::vector<std::string> chapter_order(const Xapian::Database& db) {
+    static std::mutex mutex;
+    static std::string parsed_list;
+    static std::vector<std::string> parsed;
+    const std::string list = db.get_metadata(meta::kChapters);
+    std::lock_guard<std::mutex> lock(mutex);
+    if (list != parsed_list || parsed.empty()) {
+        parsed = decode_chapters(list);
+        parsed_list = list;
+    }
+    return parsed;
+}
 
 SearchResult search_once(Xapian::Database& db, const Analyzer& analyzer,
                          const SearchRequest& req) {
@@ -112,7 +127,7 @@ SearchResult search_once(Xapian::Database& db, const Analyzer& analyzer,
     std::map<std::string, long> chapter_counts;
     for (auto it = chapters.values_begin(); it != chapters.values_end(); ++it)
         if (!(*it).empty()) chapter_counts[*it] = count(it.get_termfreq());
-    for (const std::string& c : decode_chapters(db.get_metadata(meta::kChapters))) {
+    for (const std::string& c : chapter_order(db)) {
         auto f = chapter_counts.find(c);
         if (f != chapter_counts.end()) {
             r.chapters.push_back({c, 0, f->second});
