@@ -105,10 +105,10 @@ Xapian::Query Expander::expand_word(const std::string& w) {
                              ? Xapian::Query(terms.front())
                              : Xapian::Query(Xapian::Query::OP_SYNONYM, terms.begin(), terms.end());
     // A part of compounds: the passages where it is one part of a longer word, weighted below.
+    std::vector<std::string> parts;
     if (options_.compounds) {
         // The part is indexed as the stem of its form in the compound, which the stemmer may
         // leave inflected ("statsspråket" has the part "språket"): try the word's endings too.
-        std::vector<std::string> parts;
         auto add_part = [&](const std::string& form) {
             std::string t = std::string(prefix::kCompoundPart) + analyzer_.stem(form);
             if (std::find(parts.begin(), parts.end(), t) == parts.end() && db_.term_exists(t))
@@ -127,7 +127,9 @@ Xapian::Query Expander::expand_word(const std::string& w) {
                                                options_.compound_weight));
         }
     }
-    const bool known = terms.size() > 1 || db_.term_exists(w) || db_.term_exists(terms.front());
+    // Known in some form: as written, inflected, or as a part of compounds.
+    const bool known = terms.size() > 1 || !parts.empty() || db_.term_exists(w) ||
+                       db_.term_exists(terms.front());
     if (!known) {
         // Not Swedish the index knows in any form: perhaps English.
         Xapian::Query translated = english(w);
@@ -138,23 +140,21 @@ Xapian::Query Expander::expand_word(const std::string& w) {
         return main;
     }
 
+    // The stems of the accented words and their inflections, less what the word itself matches.
+    const std::vector<std::string> accented = accented_forms(w);
     std::vector<std::string> folded_terms;
-    Expansion fold{w, {}, "diacritics"};
-    for (const std::string& accented : accented_forms(w)) {
-        std::vector<std::string> ts = terms;  // skip what the word itself already matches
-        size_t before = ts.size();
-        stems_of(with_inflections(accented), ts, fold, "");
-        folded_terms.insert(folded_terms.end(), ts.begin() + static_cast<long>(before), ts.end());
+    {
+        std::vector<std::string> ts = terms;
+        Expansion scratch;
+        for (const std::string& a : accented) stems_of(with_inflections(a), ts, scratch, "");
+        folded_terms.assign(ts.begin() + static_cast<long>(terms.size()), ts.end());
     }
     if (folded_terms.empty()) {
         if (!known) unknown_.push_back(w);
         return main;
     }
-    // Keep only the accented words themselves in the message, not their inflections.
-    std::vector<std::string> shown;
-    for (const std::string& a : accented_forms(w)) shown.push_back(a);
-    fold.alternatives = shown;
-    used_.push_back(fold);
+    // The message names the accented words themselves, not their inflections.
+    used_.push_back({w, accented, "diacritics"});
     Xapian::Query folded(Xapian::Query::OP_SYNONYM, folded_terms.begin(), folded_terms.end());
     return Xapian::Query(Xapian::Query::OP_OR, main,
                          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, folded,
