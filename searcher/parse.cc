@@ -357,8 +357,6 @@ QueryPlan plan_query(const std::string& raw, const Analyzer& analyzer,
         }
     };
     Xapian::Query exact = parse("", false);
-    for (auto it = qp.stoplist_begin(); it != qp.stoplist_end(); ++it)
-        plan.stopwords_dropped.push_back(*it);
     // The stemmed query is the unstemmed one with each free word turned into its stem and the
     // related forms the index holds; phrases stay exact.
     Expander expander(db, analyzer, options);
@@ -379,9 +377,6 @@ QueryPlan plan_query(const std::string& raw, const Analyzer& analyzer,
 
     plan.has_text = !body.empty();
     if (!plan.has_text && !plan.has_filter) {
-        if (!plan.stopwords_dropped.empty())
-            throw UsageError("the query has only stopwords (" + raw +
-                             "): nothing to search for; add a word that carries meaning");
         throw UsageError("empty query: give words to search for");
     }
     if (plan.has_text) {

@@ -51,7 +51,6 @@ struct QueryPlan {
     std::set<std::string> exact_terms; // lowercase words to highlight
     std::set<std::string> stems;       // their stems
     std::vector<std::string> wildcard_prefixes;
-    std::vector<std::string> stopwords_dropped;
     std::vector<Expansion> expansions;  // what the query was widened with
     std::vector<std::string> unknown_words;  // in no form in the index
 };
