@@ -534,6 +534,11 @@ int run_sync(const IndexOptions& o, std::ostream& out, std::ostream& err) {
         db = open_for_writing(o.db, o.wait, err);
     } catch (const Xapian::DatabaseCorruptError& e) {
         throw_corrupt(o.db, e.get_description());
+    } catch (const Xapian::DatabaseError& e) {
+        // A table cut short fails as a plain DatabaseError ("EOF reading block"); its subclasses
+        // (lock, opening, version) mean something else and keep their own messages.
+        if (e.get_type() != std::string("DatabaseError")) throw;
+        throw_corrupt(o.db, e.get_description());
     }
     if (holds_database(resolve(o.db))) check_intact(o.db, resolve(o.db));
     SyncStats stats;

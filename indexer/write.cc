@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <unordered_map>
 
 namespace rapportsok {
@@ -32,12 +33,15 @@ std::vector<std::string> lowercase_words(const std::string& text) {
 }
 
 Xapian::Document make_document(const Passage& p, const Analyzer& analyzer,
-                               Xapian::TermGenerator& tg, const Decompounder* parts) {
+                               Xapian::TermGenerator& tg, const Decompounder* parts,
+                               const std::vector<std::string>* words) {
     Xapian::Document doc;
     tg.set_document(doc);
     tg.index_text(analyzer.prepare(p.text));
     if (parts) {
-        for (const std::string& w : lowercase_words(p.text))
+        std::vector<std::string> own;
+        if (!words) words = &(own = lowercase_words(p.text));
+        for (const std::string& w : *words)
             for (const std::string& part : parts->split(w))
                 doc.add_term(prefix::kCompoundPart + analyzer.stem(part));
     }
@@ -62,32 +66,6 @@ Xapian::Document make_document(const Passage& p, const Analyzer& analyzer,
     doc.add_value(slot::kFile, p.file);
     doc.set_data(encode_passage(p));
     return doc;
-}
-
-IndexWriter::IndexWriter(Xapian::WritableDatabase& db, const Analyzer& analyzer)
-    : db_(db), analyzer_(analyzer) {
-    analyzer_.configure(tg_);
-    // Spelling data from the text itself: the searcher corrects unknown query words from it.
-    tg_.set_database(db_);
-    tg_.set_flags(Xapian::TermGenerator::FLAG_SPELLING);
-}
-
-bool IndexWriter::up_to_date(const std::string& file, long long size, long long mtime_ns,
-                             const std::string* hash) const {
-    std::string data = db_.get_metadata(meta::kFilePrefix + file);
-    if (data.empty()) return false;
-    FileRecord r = decode_file_record(data);
-    if (r.size != size) return false;
-    if (hash) return r.hash == *hash;
-    return r.mtime_ns == mtime_ns;
-}
-
-std::vector<std::string> IndexWriter::indexed_files() const {
-    std::vector<std::string> files;
-    const std::string pfx = meta::kFilePrefix;
-    for (auto it = db_.metadata_keys_begin(pfx); it != db_.metadata_keys_end(pfx); ++it)
-        files.push_back((*it).substr(pfx.size()));
-    return files;
 }
 
 namespace {
@@ -117,6 +95,48 @@ bool only_moved(const Passage& a, const Passage& b) {
 
 }  // namespace
 
+IndexWriter::IndexWriter(Xapian::WritableDatabase& db, const Analyzer& analyzer)
+    : db_(db), analyzer_(analyzer) {
+    analyzer_.configure(tg_);
+}
+
+void IndexWriter::add(const Passage& p, const std::vector<std::string>& words,
+                      std::optional<Xapian::docid> replace) {
+    Xapian::Document doc = make_document(p, analyzer_, tg_, parts_.get(), &words);
+    // Spelling data from the text itself: the searcher corrects unknown query words from it.
+    // The body's words are the unprefixed terms, their wdf the times they occur: counted here and
+    // written once a file, where TermGenerator's FLAG_SPELLING would update Xapian's spelling
+    // table once for every word of every passage.
+    for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+        const std::string& term = *t;
+        if (!term.empty() && !(term[0] >= 'A' && term[0] <= 'Z')) spelling_[term] += t.get_wdf();
+    }
+    before_write();
+    if (replace)
+        db_.replace_document(*replace, doc);
+    else
+        db_.add_document(doc);
+}
+
+bool IndexWriter::up_to_date(const std::string& file, long long size, long long mtime_ns,
+                             const std::string* hash) const {
+    std::string data = db_.get_metadata(meta::kFilePrefix + file);
+    if (data.empty()) return false;
+    FileRecord r = decode_file_record(data);
+    if (r.size != size) return false;
+    if (hash) return r.hash == *hash;
+    return r.mtime_ns == mtime_ns;
+}
+
+std::vector<std::string> IndexWriter::indexed_files() const {
+    std::vector<std::string> files;
+    const std::string pfx = meta::kFilePrefix;
+    for (auto it = db_.metadata_keys_begin(pfx); it != db_.metadata_keys_end(pfx); ++it)
+        files.push_back((*it).substr(pfx.size()));
+    return files;
+}
+
+
 void IndexWriter::sync_file(const Report& report, const FileRecord& record, SyncStats& stats) {
     struct Existing {
         Xapian::docid docid;
@@ -132,15 +152,21 @@ void IndexWriter::sync_file(const Report& report, const FileRecord& record, Sync
         existing.emplace(std::move(id), Existing{*it, std::move(p)});
     }
     if (!parts_) parts_ = std::make_unique<Decompounder>(analyzer_);
-    for (const Passage& p : report.passages)
-        for (const std::string& w : lowercase_words(p.text)) parts_->add_word(w);
+    spelling_.clear();
+    // Every word of the report is known to the decompounder before any is split.
+    std::vector<std::vector<std::string>> words;
+    words.reserve(report.passages.size());
     for (const Passage& p : report.passages) {
+        words.push_back(lowercase_words(p.text));
+        for (const std::string& w : words.back()) parts_->add_word(w);
+    }
+    for (size_t i = 0; i < report.passages.size(); ++i) {
+        const Passage& p = report.passages[i];
         auto found = existing.find(p.id);
         if (found == existing.end()) {
-            before_write();
             // Ids are made from the file's own path, so one not among the file's passages is
             // new to the database: no look-up of the id term needed.
-            db_.add_document(make_document(p, analyzer_, tg_, parts_.get()));
+            add(p, words[i], std::nullopt);
             ++stats.added;
             continue;
         }
@@ -159,11 +185,12 @@ void IndexWriter::sync_file(const Report& report, const FileRecord& record, Sync
             ++stats.relined;
             ++stats.unchanged;
         } else {
-            before_write();
-            db_.replace_document(e.docid, make_document(p, analyzer_, tg_, parts_.get()));
+            add(p, words[i], e.docid);
             ++stats.updated;
         }
     }
+    for (const auto& [word, freq] : spelling_) db_.add_spelling(word, freq);
+    spelling_.clear();
     for (auto& [id, e] : existing) {
         if (e.kept) continue;
         db_.delete_document(e.docid);

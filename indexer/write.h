@@ -5,7 +5,9 @@
 #include <xapian.h>
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "indexer/common/analysis.h"
@@ -17,9 +19,11 @@ namespace rapportsok {
 
 // The Xapian document for a passage: text, section-title and chapter fields, filter terms,
 // facet values, and the passage as document data.
-// With a decompounder, the stems of compound parts are added as XW terms.
+// With a decompounder, the stems of compound parts are added as XW terms; words, when given,
+// are lowercase_words(p.text), already found by the caller.
 Xapian::Document make_document(const Passage& p, const Analyzer& analyzer,
-                               Xapian::TermGenerator& tg, const Decompounder* parts = nullptr);
+                               Xapian::TermGenerator& tg, const Decompounder* parts = nullptr,
+                               const std::vector<std::string>* words = nullptr);
 
 // The lowercase words of a text that start with a lowercase letter (names are no compounds).
 std::vector<std::string> lowercase_words(const std::string& text);
@@ -46,10 +50,15 @@ public:
     void update_summaries();
 
 private:
+    // Writes the passage's document, as a new one or in place of replace.
+    void add(const Passage& p, const std::vector<std::string>& words,
+             std::optional<Xapian::docid> replace);
+
     Xapian::WritableDatabase& db_;
     const Analyzer& analyzer_;
     Xapian::TermGenerator tg_;
     std::unique_ptr<Decompounder> parts_;  // loaded when a file first needs indexing
+    std::unordered_map<std::string, Xapian::termcount> spelling_;  // words of the file being synced
 };
 
 }  // namespace rapportsok

@@ -335,3 +335,66 @@ TEST_CASE("removes a file's passages and leaves other files alone", "[unit]") {
     CHECK(ix.db.get_metadata(meta::kFilePrefix + std::string("corpus/a.txt")).empty());
     CHECK(ix.writer.indexed_files() == std::vector<std::string>{"corpus/b.txt"});
 }
+
+TEST_CASE("document data keeps every field, however unusual", "[unit]") {
+    Passage p = sample_passage();
+    CHECK(decode_passage(encode_passage(p)) == p);
+    Passage empty;  // every string empty, every number at its default
+    CHECK(decode_passage(encode_passage(empty)) == empty);
+    Passage odd = p;
+    odd.first_line = 2147483647L * 4;  // past 32 bits
+    odd.last_line = odd.first_line + 1;
+    odd.page = -1;                     // nothing makes one, but it survives
+    odd.position = 1 << 30;
+    const char raw[] = "NUL \0 inside, \"quotes\", \\ and \xc3\xa5\xc3\xa4\xc3\xb6";
+    odd.text = std::string(raw, sizeof raw - 1);
+    odd.text += std::string(70000, 'x');  // a length that takes three varint bytes
+    odd.chapter = "ÖVRIGT";
+    Passage back = decode_passage(encode_passage(odd));
+    CHECK(back == odd);
+    CHECK(back.text.size() == odd.text.size());
+}
+
+TEST_CASE("document data that is cut short, too long or of another format is refused", "[unit]") {
+    const std::string data = encode_passage(sample_passage());
+    for (size_t n = 0; n < data.size(); ++n) {
+        CAPTURE(n);
+        CHECK_THROWS_AS(decode_passage(data.substr(0, n)), Xapian::DatabaseCorruptError);
+    }
+    CHECK_THROWS_AS(decode_passage(data + "x"), Xapian::DatabaseCorruptError);
+    // Schema 1 stored JSON.
+    CHECK_THROWS_AS(decode_passage(R"({"id":"a","file":"f","text":"t"})"),
+                    Xapian::DatabaseCorruptError);
+    // A length far past the end, and a varint that never ends.
+    CHECK_THROWS_AS(decode_passage(std::string("\x02\x02\x02\x02\x02\x02\x02\x02\xff\xff\xff\x0f", 12)),
+                    Xapian::DatabaseCorruptError);
+    CHECK_THROWS_AS(decode_passage(std::string(1, '\x02') + std::string(20, '\xff')),
+                    Xapian::DatabaseCorruptError);
+}
+
+TEST_CASE("spelling data counts each word of the text as often as it occurs", "[unit]") {
+    Index ix;
+    ix.sync(report_of(kReport));
+    std::map<std::string, Xapian::doccount> freq;
+    for (auto it = ix.db.spellings_begin(); it != ix.db.spellings_end(); ++it)
+        freq[*it] = it.get_termfreq();
+    CHECK(freq["handlar"] == 5);  // once in each of the five paragraphs
+    CHECK(freq["om"] == 5);
+    CHECK(freq["alfa"] == 1);
+    CHECK(freq["pressfrihet"] == 1);
+    // Headings are no passage text: they are not in the spelling data.
+    CHECK(freq.count("avsnittet") == 0);
+    CHECK(freq.count("allmänt") == 0);
+    // Terms with a prefix (stems, compound parts, filters) are not words people type.
+    for (const auto& [word, n] : freq) {
+        CAPTURE(word);
+        CHECK_FALSE((word[0] >= 'A' && word[0] <= 'Z'));
+    }
+    // Syncing the same report again adds nothing; a changed paragraph adds its own words.
+    ix.sync(report_of(kReport));
+    CHECK(ix.db.get_spelling_suggestion("handlat") == "handlar");
+    std::map<std::string, Xapian::doccount> again;
+    for (auto it = ix.db.spellings_begin(); it != ix.db.spellings_end(); ++it)
+        again[*it] = it.get_termfreq();
+    CHECK(again == freq);
+}

@@ -1,5 +1,6 @@
 #include "indexer/common/schema.h"
 
+#include <climits>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
@@ -22,17 +23,84 @@ bool Passage::operator==(const Passage& o) const {
            position == o.position && text == o.text && report_title == o.report_title;
 }
 
+namespace {
+
+// Document data is read for every hit a search prints, so it is compact binary, not JSON: a
+// format byte, the numbers as LEB128 varints (zigzag, so that a negative one survives), then the
+// strings, each after its length.
+constexpr char kDataFormat = 2;
+
+void put_number(std::string& out, long long v) {
+    unsigned long long u = (static_cast<unsigned long long>(v) << 1) ^
+                           static_cast<unsigned long long>(v >> 63);
+    while (u >= 0x80) {
+        out += static_cast<char>((u & 0x7f) | 0x80);
+        u >>= 7;
+    }
+    out += static_cast<char>(u);
+}
+
+void put_string(std::string& out, const std::string& s) {
+    put_number(out, static_cast<long long>(s.size()));
+    out += s;
+}
+
+// Reads what put_number and put_string wrote; data that ends early or runs over is corrupt.
+class DataReader {
+public:
+    DataReader(const std::string& data, size_t from) : data_(data), at_(from) {}
+
+    long long number() {
+        unsigned long long u = 0;
+        for (int shift = 0;; shift += 7) {
+            if (at_ == data_.size() || shift > 63) fail();
+            const auto byte = static_cast<unsigned char>(data_[at_++]);
+            u |= static_cast<unsigned long long>(byte & 0x7f) << shift;
+            if (!(byte & 0x80)) break;
+        }
+        return static_cast<long long>(u >> 1) ^ -static_cast<long long>(u & 1);
+    }
+    int small_number() {
+        long long v = number();
+        if (v < INT_MIN || v > INT_MAX) fail();
+        return static_cast<int>(v);
+    }
+    std::string string() {
+        long long n = number();
+        if (n < 0 || static_cast<unsigned long long>(n) > data_.size() - at_) fail();
+        std::string s = data_.substr(at_, static_cast<size_t>(n));
+        at_ += static_cast<size_t>(n);
+        return s;
+    }
+    bool done() const { return at_ == data_.size(); }
+    [[noreturn]] static void fail() {
+        throw Xapian::DatabaseCorruptError(
+            "a passage's document data cannot be read (damaged, or written by another indexer "
+            "version): rebuild the database with indexer --rebuild");
+    }
+
+private:
+    const std::string& data_;
+    size_t at_;
+};
+
+}  // namespace
+
 std::string encode_passage(const Passage& p) {
-    json j = {{"id", p.id},
-              {"file", p.file},
-              {"lines", {p.first_line, p.last_line}},
-              {"pages", {p.page, p.last_page}},
-              {"chapter", {p.chapter_number, p.chapter}},
-              {"section", {p.section_number, p.section_title}},
-              {"position", p.position},
-              {"title", p.report_title},
-              {"text", p.text}};
-    return j.dump(-1, ' ', false, json::error_handler_t::replace);
+    std::string out;
+    out.reserve(p.text.size() + p.file.size() + p.chapter.size() + p.section_title.size() +
+                p.report_title.size() + p.id.size() + 24);
+    out += kDataFormat;
+    for (long long v : {static_cast<long long>(p.first_line), static_cast<long long>(p.last_line),
+                        static_cast<long long>(p.page), static_cast<long long>(p.last_page),
+                        static_cast<long long>(p.chapter_number),
+                        static_cast<long long>(p.section_number),
+                        static_cast<long long>(p.position)})
+        put_number(out, v);
+    for (const std::string* s : {&p.id, &p.file, &p.chapter, &p.section_title, &p.report_title,
+                                 &p.text})
+        put_string(out, *s);
+    return out;
 }
 
 json passage_json(const Passage& p) {
@@ -48,21 +116,23 @@ json passage_json(const Passage& p) {
 }
 
 Passage decode_passage(const std::string& data) {
-    json j = json::parse(data);
+    if (data.empty() || data[0] != kDataFormat) DataReader::fail();
+    DataReader in(data, 1);
     Passage p;
-    p.id = j.at("id").get<std::string>();
-    p.file = j.at("file").get<std::string>();
-    p.first_line = j.at("lines").at(0).get<long>();
-    p.last_line = j.at("lines").at(1).get<long>();
-    p.page = j.at("pages").at(0).get<int>();
-    p.last_page = j.at("pages").at(1).get<int>();
-    p.chapter_number = j.at("chapter").at(0).get<int>();
-    p.chapter = j.at("chapter").at(1).get<std::string>();
-    p.section_number = j.at("section").at(0).get<int>();
-    p.section_title = j.at("section").at(1).get<std::string>();
-    p.position = j.at("position").get<int>();
-    p.report_title = j.value("title", std::string());
-    p.text = j.at("text").get<std::string>();
+    p.first_line = static_cast<long>(in.number());
+    p.last_line = static_cast<long>(in.number());
+    p.page = in.small_number();
+    p.last_page = in.small_number();
+    p.chapter_number = in.small_number();
+    p.section_number = in.small_number();
+    p.position = in.small_number();
+    p.id = in.string();
+    p.file = in.string();
+    p.chapter = in.string();
+    p.section_title = in.string();
+    p.report_title = in.string();
+    p.text = in.string();
+    if (!in.done()) DataReader::fail();
     return p;
 }
 

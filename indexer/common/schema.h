@@ -12,7 +12,7 @@
 namespace rapportsok {
 
 // Bumped whenever a change makes older databases unreadable or wrongly analysed.
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;  // 2: document data in binary, not JSON
 
 namespace prefix {
 // Free-text fields (stemmed forms carry a leading Z, as Xapian's TermGenerator writes them).
@@ -80,7 +80,9 @@ struct FileRecord {
     std::vector<std::pair<std::string, std::string>> acronyms;  // defined in it: {RSF, Reportrar ...}
 };
 
-std::string encode_passage(const Passage& p);  // document data
+// Document data (compact binary, docs/index-schema.md). decode_passage throws
+// Xapian::DatabaseCorruptError for data it cannot read.
+std::string encode_passage(const Passage& p);
 
 // A passage as both programs print it in JSON: its reference and its text (docs/json-output.md).
 nlohmann::json passage_json(const Passage& p);
