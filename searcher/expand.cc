@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 #include <mutex>
+#include <unordered_map>
 
 #include "indexer/common/schema.h"
 #include "indexer/common/text.h"
@@ -24,8 +25,16 @@ bool has_stemmed_term(const std::string& word) {
     return is_letter(next_code_point(word, i));
 }
 
+std::string database_state(const Xapian::Database& db) {
+    try {
+        return db.get_uuid() + ":" + std::to_string(db.get_revision());
+    } catch (const Xapian::Error&) {
+        return "";  // not a single glass database: nothing is cached for it
+    }
+}
+
 Expander::Expander(const Xapian::Database& db, const Analyzer& analyzer, ExpandOptions options)
-    : db_(db), analyzer_(analyzer), options_(options) {}
+    : db_(db), analyzer_(analyzer), options_(options), state_(database_state(db)) {}
 
 std::vector<std::string> Expander::inflected_forms(const std::string& w) const {
     std::vector<std::string> out;
@@ -185,8 +194,7 @@ std::vector<std::string> query_words(const Analyzer& analyzer, const std::string
 }
 
 void Expander::load_synonyms() {
-    if (synonyms_loaded_) return;
-    synonyms_loaded_ = true;
+    if (groups_) return;
     auto member = [&](const std::string& text) {
         Member m{text, query_words(analyzer_, text), {}};
         for (const std::string& w : m.words)
@@ -194,8 +202,8 @@ void Expander::load_synonyms() {
         return m;
     };
     // The synonyms file is the same for every query: parsed once per process.
-    static const std::vector<std::vector<Member>> kFileGroups = [&] {
-        std::vector<std::vector<Member>> groups;
+    static const Groups kFileGroups = [&] {
+        Groups groups;
         std::string_view all = kSynonymsText;
         size_t start = 0;
         while (start < all.size()) {
@@ -217,22 +225,28 @@ void Expander::load_synonyms() {
         }
         return groups;
     }();
-    groups_ = kFileGroups;
-    // The acronyms the reports define: parsed again only when the database's list changes.
+    // With the acronyms the reports define: built again only when the database's list changes,
+    // and the list read again only when the database does. Shared, never copied per query.
     static std::mutex mutex;
-    static std::string parsed_list;
-    static std::vector<std::vector<Member>> parsed_groups;
-    const std::string list = db_.get_metadata(meta::kAcronyms);
+    static std::string built_state, built_list;
+    static std::shared_ptr<const Groups> built;
     std::lock_guard<std::mutex> lock(mutex);
-    if (list != parsed_list || parsed_groups.empty()) {
-        parsed_groups.clear();
+    if (built && !state_.empty() && state_ == built_state) {
+        groups_ = built;
+        return;
+    }
+    const std::string list = db_.get_metadata(meta::kAcronyms);
+    if (!built || list != built_list) {
+        auto all = std::make_shared<Groups>(kFileGroups);
         for (const auto& [acr, def] : decode_acronyms(list)) {
             Member a = member(acr), d = member(def);
-            if (!a.key.empty() && !d.key.empty()) parsed_groups.push_back({a, d});
+            if (!a.key.empty() && !d.key.empty()) all->push_back({a, d});
         }
-        parsed_list = list;
+        built = std::move(all);
+        built_list = list;
     }
-    groups_.insert(groups_.end(), parsed_groups.begin(), parsed_groups.end());
+    built_state = state_;
+    groups_ = built;
 }
 
 std::vector<std::vector<std::string>> Expander::synonyms_of(const std::vector<std::string>& key) {
@@ -240,7 +254,7 @@ std::vector<std::vector<std::string>> Expander::synonyms_of(const std::vector<st
     std::vector<std::vector<std::string>> out;
     Expansion e{"", {}, "synonym"};
     for (const std::string& w : key) e.word += (e.word.empty() ? "" : " ") + w;
-    for (const auto& group : groups_) {
+    for (const auto& group : *groups_) {
         bool in = std::any_of(group.begin(), group.end(),
                               [&](const Member& m) { return m.key == key; });
         if (!in) continue;
@@ -300,12 +314,50 @@ Xapian::Query Expander::with_synonyms(const std::vector<std::string>& key, Xapia
                          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, any, weight));
 }
 
+Xapian::Query Expander::expand_free_word(const std::string& w) {
+    if (state_.empty()) return with_synonyms({w}, expand_word(w));
+    // A word's expansion depends only on the index, the options and the word: looked up in the
+    // index once per database revision. Per thread, as Xapian's query objects are not
+    // thread-safe to share.
+    struct Done {
+        Xapian::Query query;
+        std::vector<Expansion> used;
+        std::vector<std::string> unknown;
+    };
+    thread_local std::string cached_state;
+    thread_local std::unordered_map<std::string, Done> cache;
+    if (cached_state != state_ || cache.size() > 20000) {
+        cache.clear();
+        cached_state = state_;
+    }
+    const auto& o = options_;
+    std::string key = std::string{char('0' + o.inflections), char('0' + o.diacritics),
+                                  char('0' + o.compounds), char('0' + o.synonyms),
+                                  char('0' + o.english)} +
+                      std::to_string(o.folded_weight) + "," + std::to_string(o.compound_weight) +
+                      "," + std::to_string(o.synonym_weight) + ":" + w;
+    auto hit = cache.find(key);
+    if (hit == cache.end()) {
+        const size_t used_before = used_.size(), unknown_before = unknown_.size();
+        Done d;
+        d.query = with_synonyms({w}, expand_word(w));
+        d.used.assign(used_.begin() + static_cast<long>(used_before), used_.end());
+        d.unknown.assign(unknown_.begin() + static_cast<long>(unknown_before), unknown_.end());
+        used_.resize(used_before);
+        unknown_.resize(unknown_before);
+        hit = cache.emplace(std::move(key), std::move(d)).first;
+    }
+    used_.insert(used_.end(), hit->second.used.begin(), hit->second.used.end());
+    unknown_.insert(unknown_.end(), hit->second.unknown.begin(), hit->second.unknown.end());
+    return hit->second.query;
+}
+
 Xapian::Query Expander::rewrite(const Xapian::Query& q) {
     switch (q.get_type()) {
         case Xapian::Query::LEAF_TERM: {
             const std::string w = *q.get_terms_begin();
             if (std::find(exact_.begin(), exact_.end(), w) != exact_.end()) return q;
-            return with_synonyms({w}, expand_word(w));
+            return expand_free_word(w);
         }
         case Xapian::Query::OP_AND:
         case Xapian::Query::OP_OR:
@@ -327,7 +379,7 @@ Xapian::Query Expander::rewrite(const Xapian::Query& q) {
                 // "förenta nationerna" is a member of a group as a whole: add the others once.
                 load_synonyms();
                 std::vector<std::vector<std::string>> found;
-                for (const auto& group : groups_) {
+                for (const auto& group : *groups_) {
                     for (const Member& m : group) {
                         if (m.key.size() < 2 || m.key.size() > leaf_words.size()) continue;
                         if (std::find(found.begin(), found.end(), m.key) != found.end()) continue;

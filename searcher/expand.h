@@ -5,6 +5,7 @@
 
 #include <xapian.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,8 @@ public:
 
 private:
     Xapian::Query expand_word(const std::string& word);
+    // expand_word with synonyms, remembered per database revision.
+    Xapian::Query expand_free_word(const std::string& word);
     std::vector<std::string> inflected_forms(const std::string& word) const;
     void load_synonyms();
     Xapian::Query member_query(const std::vector<std::string>& words);
@@ -55,21 +58,30 @@ private:
     std::vector<std::string> accented_forms(const std::string& word) const;
     std::vector<std::string> with_inflections(const std::string& word) const;
 
-    const Xapian::Database& db_;
-    const Analyzer& analyzer_;
-    ExpandOptions options_;
-    std::vector<Expansion> used_;
-    std::vector<std::string> unknown_;
-    std::vector<std::string> exact_;
-    bool synonyms_loaded_ = false;
     Xapian::Query english(const std::string& word);
+
+public:
     struct Member {
         std::string text;                // as written, for messages
         std::vector<std::string> words;  // lowercase words
         std::vector<std::string> key;    // the words without stopwords
     };
-    std::vector<std::vector<Member>> groups_;
+    using Groups = std::vector<std::vector<Member>>;
+
+private:
+    const Xapian::Database& db_;
+    const Analyzer& analyzer_;
+    ExpandOptions options_;
+    std::string state_;  // database_state(db_): what the caches are valid for
+    std::vector<Expansion> used_;
+    std::vector<std::string> unknown_;
+    std::vector<std::string> exact_;
+    std::shared_ptr<const Groups> groups_;  // the synonyms file's groups and the acronyms'
 };
+
+// Identifies what a database holds: its UUID and revision ("" when it has none, e.g. several
+// databases at once). Results computed from the index alone stay valid while it is unchanged.
+std::string database_state(const Xapian::Database& db);
 
 // Lowercase words of a text as Xapian's query parser makes them (runs of letters and digits).
 std::vector<std::string> query_words(const Analyzer& analyzer, const std::string& text);

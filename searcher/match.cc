@@ -3,8 +3,11 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <array>
 #include <map>
+#include <memory>
 #include <mutex>
+#include <unordered_map>
 
 #include <unicode/uchar.h>
 
@@ -40,19 +43,91 @@ Xapian::Database open_database(const std::string& path, const Analyzer& analyzer
 
 namespace {
 
-// The chapter headings in report order, parsed again only when the database's list changes.
-std::vector<std::string> chapter_order(const Xapian::Database& db) {
+// The chapter headings in report order, parsed again only when the database's list changes,
+// and the list read again only when the database does.
+std::shared_ptr<const std::vector<std::string>> chapter_order(const Xapian::Database& db) {
     static std::mutex mutex;
-    static std::string parsed_list;
-    static std::vector<std::string> parsed;
-    const std::string list = db.get_metadata(meta::kChapters);
+    static std::string parsed_state, parsed_list;
+    static std::shared_ptr<const std::vector<std::string>> parsed;
+    const std::string state = database_state(db);
     std::lock_guard<std::mutex> lock(mutex);
-    if (list != parsed_list || parsed.empty()) {
-        parsed = decode_chapters(list);
-        parsed_list = list;
+    if (parsed && !state.empty() && state == parsed_state) return parsed;
+    std::string list = db.get_metadata(meta::kChapters);
+    if (!parsed || list != parsed_list) {
+        parsed = std::make_shared<const std::vector<std::string>>(decode_chapters(list));
+        parsed_list = std::move(list);
     }
+    parsed_state = state;
     return parsed;
 }
+
+// Notes the documents the matcher looks at, for the facets.
+class SeenDocuments : public Xapian::MatchSpy {
+public:
+    void operator()(const Xapian::Document& doc, double) override {
+        ids.push_back(doc.get_docid());
+    }
+    std::vector<Xapian::docid> ids;
+};
+
+// The facet values (chapter, section) of the documents searches have looked at, kept while the
+// database is unchanged. Reading a value from the index costs a B-tree search and a read per
+// document (ValueCountMatchSpy's lookups cost more than the search itself), and the same
+// documents come back search after search.
+class FacetValues {
+public:
+    static constexpr Xapian::valueno kSlots[] = {slot::kChapter, slot::kSection};
+    using Counts = std::map<std::string, Xapian::doccount>;
+
+    // How many of the documents (ascending ids) have each non-empty value, slot by slot.
+    std::array<Counts, 2> count(const Xapian::Database& db, const std::string& state,
+                                const std::vector<Xapian::docid>& ids) {
+        if (state.empty() || state != state_ || docs_.size() > 4'000'000) {
+            values_.assign(1, "");  // id 0: no value
+            ids_.clear();
+            docs_.clear();
+            state_ = state;
+        }
+        std::vector<Xapian::docid> missing;
+        for (Xapian::docid id : ids)
+            if (docs_.find(id) == docs_.end()) missing.push_back(id);
+        // Along each slot's value stream in docid order: one pass, not a search per document.
+        for (size_t k = 0; k < 2; ++k) {
+            Xapian::ValueIterator v = db.valuestream_begin(kSlots[k]);
+            const Xapian::ValueIterator end = db.valuestream_end(kSlots[k]);
+            for (Xapian::docid id : missing) {
+                uint32_t value = 0;
+                if (v != end) v.skip_to(id);
+                if (v != end && v.get_docid() == id) value = intern(*v);
+                docs_[id][k] = value;
+            }
+        }
+        std::array<std::vector<Xapian::doccount>, 2> by_id;
+        for (auto& n : by_id) n.assign(values_.size(), 0);
+        for (Xapian::docid id : ids) {
+            const auto& vs = docs_.find(id)->second;
+            ++by_id[0][vs[0]];
+            ++by_id[1][vs[1]];
+        }
+        std::array<Counts, 2> out;
+        for (size_t k = 0; k < 2; ++k)
+            for (size_t v = 1; v < values_.size(); ++v)
+                if (by_id[k][v]) out[k].emplace(values_[v], by_id[k][v]);
+        return out;
+    }
+
+private:
+    uint32_t intern(const std::string& value) {
+        if (value.empty()) return 0;
+        auto [it, added] = ids_.emplace(value, static_cast<uint32_t>(values_.size()));
+        if (added) values_.push_back(value);
+        return it->second;
+    }
+    std::string state_;
+    std::vector<std::string> values_;
+    std::unordered_map<std::string, uint32_t> ids_;
+    std::unordered_map<Xapian::docid, std::array<uint32_t, 2>> docs_;
+};
 
 SearchResult search_once(Xapian::Database& db, const Analyzer& analyzer,
                          const SearchRequest& req) {
@@ -78,21 +153,26 @@ SearchResult search_once(Xapian::Database& db, const Analyzer& analyzer,
         order.add_value(slot::kPosition);
         enquire.set_sort_by_key(&order, false);
     }
-    Xapian::ValueCountMatchSpy chapters(slot::kChapter), sections(slot::kSection);
-    enquire.add_matchspy(&chapters);
-    enquire.add_matchspy(&sections);
-    // Facets and totals are exact up to kExactUpTo matches (every report-sized index); past
-    // that, looking at every match would cost more than the search, so the counts are scaled
-    // from the matches looked at and marked as estimates.
-    constexpr Xapian::doccount kExactUpTo = 5000;
+    SeenDocuments seen_docs;
+    enquire.add_matchspy(&seen_docs);
+    // Totals and facets are exact up to kExactUpTo matches (every report-sized index): the
+    // matcher looks at every match. Past that it may stop once the best hits are certain; the
+    // facet counts are then scaled from the matches it looked at and marked as estimates.
+    constexpr Xapian::doccount kExactUpTo = 500;
     Xapian::MSet mset = enquire.get_mset(
         static_cast<Xapian::doccount>(req.offset), static_cast<Xapian::doccount>(req.limit),
         std::max<Xapian::doccount>(kExactUpTo,
                                    static_cast<Xapian::doccount>(req.offset + req.limit)));
     r.total = static_cast<long>(mset.get_matches_estimated());
     r.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
-    const double seen = static_cast<double>(chapters.get_total());
-    const double scale = !r.total_exact && seen > 0 ? static_cast<double>(r.total) / seen : 1.0;
+    std::vector<Xapian::docid>& seen_ids = seen_docs.ids;
+    if (!std::is_sorted(seen_ids.begin(), seen_ids.end()))
+        std::sort(seen_ids.begin(), seen_ids.end());
+    const double seen = static_cast<double>(seen_ids.size());
+    // An exact total does not mean every match was looked at: a single term's count is known
+    // from the index without reading its postings.
+    r.facets_exact = r.total_exact && seen_ids.size() >= static_cast<size_t>(r.total);
+    const double scale = !r.facets_exact && seen > 0 ? static_cast<double>(r.total) / seen : 1.0;
     auto count = [&](Xapian::doccount n) {
         return static_cast<long>(static_cast<double>(n) * scale + 0.5);
     };
@@ -125,9 +205,12 @@ SearchResult search_once(Xapian::Database& db, const Analyzer& analyzer,
 
     // Chapters in the order they come in the reports; sections by number.
     std::map<std::string, long> chapter_counts;
-    for (auto it = chapters.values_begin(); it != chapters.values_end(); ++it)
-        if (!(*it).empty()) chapter_counts[*it] = count(it.get_termfreq());
-    for (const std::string& c : chapter_order(db)) {
+    // Per thread: a Database is not to be shared between threads either.
+    thread_local FacetValues facet_values;
+    const auto facets = facet_values.count(db, database_state(db), seen_ids);
+    for (const auto& [c, n] : facets[0])
+        chapter_counts[c] = count(n);
+    for (const std::string& c : *chapter_order(db)) {
         auto f = chapter_counts.find(c);
         if (f != chapter_counts.end()) {
             r.chapters.push_back({c, 0, f->second});
@@ -135,13 +218,11 @@ SearchResult search_once(Xapian::Database& db, const Analyzer& analyzer,
         }
     }
     for (auto& [c, n] : chapter_counts) r.chapters.push_back({c, 0, n});
-    for (auto it = sections.values_begin(); it != sections.values_end(); ++it) {
-        const std::string& v = *it;
+    for (const auto& [v, n] : facets[1]) {
         size_t tab = v.find('\t');
         int number = std::atoi(v.substr(0, tab).c_str());
         if (number == 0) continue;
-        r.sections.push_back(
-            {tab == std::string::npos ? "" : v.substr(tab + 1), number, count(it.get_termfreq())});
+        r.sections.push_back({tab == std::string::npos ? "" : v.substr(tab + 1), number, count(n)});
     }
     std::stable_sort(r.sections.begin(), r.sections.end(),
                      [](const Facet& a, const Facet& b) { return a.section < b.section; });

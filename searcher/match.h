@@ -33,6 +33,7 @@ struct SearchResult {
     std::optional<std::string> corrected;
     long total = 0;
     bool total_exact = true;
+    bool facets_exact = true;  // false: counts scaled from the matches looked at
     long offset = 0;
     std::vector<Hit> hits;
     std::vector<Facet> chapters;  // in report order

@@ -329,9 +329,21 @@ QueryPlan plan_query(const std::string& raw, const Analyzer& analyzer,
         }
     }
 
-    Xapian::QueryParser qp;
-    analyzer.configure(qp);
+    // Configured once per thread (the stopper is built from the list each time otherwise);
+    // what differs per query is set below.
+    thread_local const Analyzer* configured_for = nullptr;
+    thread_local Xapian::QueryParser qp;
+    if (configured_for != &analyzer) {
+        qp = Xapian::QueryParser();
+        analyzer.configure(qp);
+        configured_for = &analyzer;
+    }
     qp.set_database(db);
+    // Holding on to the database after this query would keep its files open.
+    struct Release {
+        Xapian::QueryParser& parser;
+        ~Release() { parser.set_database(Xapian::Database()); }
+    } release{qp};
     qp.set_default_op(Xapian::Query::OP_OR);
     qp.set_max_expansion(256, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
                          Xapian::QueryParser::FLAG_WILDCARD);
@@ -381,10 +393,17 @@ QueryPlan plan_query(const std::string& raw, const Analyzer& analyzer,
     }
     if (plan.has_text) {
         std::vector<Xapian::Query> boosts = {
-            Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, exact, w.exact),
             Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, title, w.title),
             Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, chapter, w.chapter)};
-        plan.query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, body,
+        // Nothing widened (a phrase, quoted words): the exact boost is the body again, and
+        // matching it twice costs twice; the body weighs 1 + w.exact instead, the same scores.
+        Xapian::Query main = body;
+        if (exact.get_description() == body.get_description())
+            main = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, body, 1 + w.exact);
+        else
+            boosts.insert(boosts.begin(),
+                          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, exact, w.exact));
+        plan.query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, main,
                                    Xapian::Query(Xapian::Query::OP_OR, boosts.begin(),
                                                  boosts.end()));
         // A word the passages' text never has, but a section title does ("rättsstatsprincipen"),

@@ -35,6 +35,7 @@ void print_json(const SearchResult& r, std::ostream& out) {
               {"offset", r.offset},
               {"hits", hits},
               {"facets", {{"chapter", chapters}, {"section", sections}}},
+              {"facets_exact", r.facets_exact},
               {"expansions", expansions},
               {"notes", r.notes}};
     // Invalid UTF-8 from a report can never break the output: it becomes U+FFFD.

@@ -66,15 +66,19 @@ void print_text(const SearchResult& r, std::ostream& out, bool color) {
         line += terminal_safe(s.text.substr(at));
         out << "   " << line << "\n";
     }
+    // Estimated counts say so, as an estimated total does ("About 6000 passages").
+    const char* about = r.facets_exact ? "" : " (estimated)";
+    const char* tilde = r.facets_exact ? " " : "~";
     if (!r.chapters.empty()) {
-        out << "\nBy chapter:\n";
+        out << "\nBy chapter" << about << ":\n";
         for (const Facet& f : r.chapters)
-            out << "  " << std::setw(4) << f.count << "  " << terminal_safe(f.value) << "\n";
+            out << " " << tilde << std::setw(4) << f.count << "  " << terminal_safe(f.value)
+                << "\n";
     }
     if (!r.sections.empty()) {
-        out << "By section:\n";
+        out << "By section" << about << ":\n";
         for (const Facet& f : r.sections)
-            out << "  " << std::setw(4) << f.count << "  §" << f.section << " "
+            out << " " << tilde << std::setw(4) << f.count << "  §" << f.section << " "
                 << terminal_safe(f.value) << "\n";
     }
 }

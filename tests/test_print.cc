@@ -283,3 +283,23 @@ TEST_CASE("colour: --color always and never win, auto follows NO_COLOR, then the
         CHECK(use_color(Color::kAuto, true));
     }
 }
+
+TEST_CASE("print_text marks estimated facet counts, and exact ones as before", "[unit]") {
+    SearchResult r = sample_result();
+    const std::string exact = text_of(r, false);
+    CHECK_THAT(exact, Catch::Contains("\nBy chapter:\n"));
+    CHECK_THAT(exact, Catch::Contains("By section:\n"));
+    r.total_exact = false;
+    r.facets_exact = false;
+    const std::string estimated = text_of(r, false);
+    CHECK_THAT(estimated, Catch::Contains("\nBy chapter (estimated):\n ~   2  "));
+    CHECK_THAT(estimated, Catch::Contains("By section (estimated):\n ~   1  §5 "));
+    CHECK_THAT(estimated, Catch::Contains("About "));
+}
+
+TEST_CASE("print_json says whether the facet counts are exact", "[unit]") {
+    SearchResult r = sample_result();
+    CHECK(json::parse(json_of(r))["facets_exact"] == true);
+    r.facets_exact = false;
+    CHECK(json::parse(json_of(r))["facets_exact"] == false);
+}

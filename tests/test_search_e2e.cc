@@ -689,3 +689,62 @@ TEST_CASE("paging: --limit and --offset page through the ranked hits", "[e2e]") 
     testing::Run none = searcher({"--json", "--limit", "0", "rättigheter"});
     CHECK(json::parse(none.out)["hits"].empty());
 }
+
+TEST_CASE("past 500 matches the facet counts are estimates, marked as such, that add up to "
+          "about the total",
+          "[e2e]") {
+    // Two chapters of one section each, 700 passages in all that have "vanlig"; the first ten
+    // also have the rare "sällsynt", so the matcher can stop once those ten are ranked.
+    testing::TempDir dir;
+    std::string text = "# Del ett\n\n## 1. Början\n\n";
+    auto passage = [](int n, bool rare) {
+        return std::string("Stycke ") + std::to_string(n) + (rare ? " sällsynt" : "") +
+               " om en vanlig sak.\n\n";
+    };
+    for (int n = 1; n <= 400; ++n) text += passage(n, n <= 10);
+    text += "# Del två\n\n## 2. Slutet\n\n";
+    for (int n = 401; n <= 700; ++n) text += passage(n, false);
+    dir.write("stor.md", text);
+    auto idx = testing::run({testing::indexer_bin(), "-q", "--db", dir.file("db"), "stor.md"},
+                            dir.path());
+    REQUIRE(idx.status == 0);
+    auto run = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), {testing::searcher_bin(), "--db", dir.file("db")});
+        return testing::run(args, dir.path());
+    };
+
+    auto r = run({"--json", "sällsynt", "vanlig"});
+    REQUIRE(r.status == 0);
+    json j = json::parse(r.out);
+    const long total = j["total"];
+    CHECK(total >= 500);
+    CHECK(total <= 700);
+    CHECK(j["facets_exact"] == false);
+    // The ten passages with both words come first, whatever the matcher skipped.
+    REQUIRE(j["hits"].size() == 10);
+    for (const json& h : j["hits"])
+        CHECK_THAT(h["text"].get<std::string>(), Catch::Contains("sällsynt"));
+    long sum = 0;
+    for (const json& f : j["facets"]["section"]) {
+        CHECK(f["count"].get<long>() >= 1);
+        CHECK(f["count"].get<long>() <= total);
+        sum += f["count"].get<long>();
+    }
+    CHECK(sum >= total - 2);
+    CHECK(sum <= total + 2);
+    sum = 0;
+    for (const json& f : j["facets"]["chapter"]) sum += f["count"].get<long>();
+    CHECK(sum >= total - 2);
+    CHECK(sum <= total + 2);
+
+    auto t = run({"--color=never", "sällsynt", "vanlig"});
+    CHECK_THAT(t.out, Catch::Contains("By chapter (estimated):\n ~"));
+    CHECK_THAT(t.out, Catch::Contains("By section (estimated):\n ~"));
+
+    // Under 500 matches, the counts are exact and say so.
+    json few = json::parse(run({"--json", "sällsynt"}).out);
+    CHECK(few["facets_exact"] == true);
+    CHECK(few["total"] == 10);
+    REQUIRE(few["facets"]["section"].size() == 1);
+    CHECK(few["facets"]["section"][0]["count"] == 10);
+}
