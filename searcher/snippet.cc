@@ -41,19 +41,35 @@ bool Highlighter::matches(const std::string& w) const { return strength(w) > 0; 
 
 namespace {
 
+// A letter or digit; ASCII, most of any text, without a call into ICU.
+inline bool word_char(char32_t c) {
+    if (c < 0x80)
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    return is_letter(c) || is_digit(c);
+}
+
+inline char32_t next_char(const std::string& text, size_t& i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+        ++i;
+        return c;
+    }
+    return next_code_point(text, i);
+}
+
 // Words as Xapian's TermGenerator sees them: runs of letters and digits.
 template <typename F>
 void for_each_word(const std::string& text, size_t begin, size_t end, F&& f) {
     size_t i = begin;
     while (i < end) {
         size_t at = i;
-        char32_t c = next_code_point(text, i);
-        if (!(is_letter(c) || is_digit(c))) continue;
+        char32_t c = next_char(text, i);
+        if (!word_char(c)) continue;
         size_t j = i;
         while (j < end) {
             size_t k = j;
-            char32_t d = next_code_point(text, k);
-            if (!(is_letter(d) || is_digit(d) || d == 0x2019 || d == '\'')) break;
+            char32_t d = next_char(text, k);
+            if (!(word_char(d) || d == 0x2019 || d == '\'')) break;
             j = k;
         }
         f(at, j);
@@ -94,25 +110,45 @@ size_t trim_end(const std::string& t, size_t b, size_t e) {
 }  // namespace
 
 std::vector<std::pair<size_t, size_t>> Highlighter::find(const std::string& text) const {
+    return find_in(text, 0, text.size());
+}
+
+std::vector<std::pair<size_t, size_t>> Highlighter::find_in(const std::string& text, size_t begin,
+                                                            size_t end) const {
     std::vector<std::pair<size_t, size_t>> out;
-    for_each_word(text, 0, text.size(), [&](size_t b, size_t e) {
-        if (matches(fold_case(std::string_view(text).substr(b, e - b)))) out.emplace_back(b, e);
+    for_each_word(text, begin, end, [&](size_t b, size_t e) {
+        if (matches(fold_case(std::string_view(text).substr(b, e - b))))
+            out.emplace_back(b - begin, e - begin);
     });
     return out;
 }
 
 Snippet make_snippet(const std::string& text, const Highlighter& hl, size_t max_bytes) {
+    const size_t whole = trim_end(text, 0, text.size());
+    if (text.size() <= max_bytes) {
+        // All of it fits: every sentence would be taken, so none need be found or scored.
+        Snippet s;
+        s.text.assign(text, 0, whole);
+        s.highlights = hl.find_in(text, 0, whole);
+        return s;
+    }
     std::vector<Sentence> ss = sentences(text);
     // Score: distinct matching words, exact ones counting double, plus a little per repeat.
     size_t best = 0;
+    std::vector<std::string> seen;  // a sentence's matching words: a few at most
     for (size_t k = 0; k < ss.size(); ++k) {
-        std::set<std::string> seen;
+        seen.clear();
         int score = 0;
         for_each_word(text, ss[k].begin, ss[k].end, [&](size_t b, size_t e) {
             std::string w = fold_case(std::string_view(text).substr(b, e - b));
             int s = hl.strength(w);
             if (!s) return;
-            score += seen.insert(w).second ? 10 * s : 1;
+            if (std::find(seen.begin(), seen.end(), w) == seen.end()) {
+                seen.push_back(std::move(w));
+                score += 10 * s;
+            } else {
+                score += 1;
+            }
         });
         ss[k].score = score;
         if (score > ss[best].score) best = k;
@@ -134,10 +170,10 @@ Snippet make_snippet(const std::string& text, const Highlighter& hl, size_t max_
         }
     }
     size_t b = ss[lo].begin, e = trim_end(text, b, ss[hi].end);
-    bool cut_front = b > 0, cut_back = e < trim_end(text, 0, text.size());
+    bool cut_front = b > 0, cut_back = e < whole;
     if (e - b > max_bytes) {
         // One long sentence: a window around its first match, cut at word boundaries.
-        auto marks = hl.find(text.substr(b, e - b));
+        auto marks = hl.find_in(text, b, e);
         size_t centre = marks.empty() ? b : b + marks.front().first;
         size_t wb = centre > b + max_bytes / 3 ? centre - max_bytes / 3 : b;
         while (wb > b && text[wb - 1] != ' ') --wb;
@@ -153,7 +189,7 @@ Snippet make_snippet(const std::string& text, const Highlighter& hl, size_t max_
     if (cut_front) s.text = ellipsis + " ";
     size_t offset = s.text.size();
     s.text.append(text, b, e - b);
-    for (auto [mb, me] : hl.find(text.substr(b, e - b)))
+    for (auto [mb, me] : hl.find_in(text, b, e))
         s.highlights.emplace_back(mb + offset, me + offset);
     if (cut_back) s.text += " " + ellipsis;
     return s;

@@ -29,6 +29,9 @@ public:
     int strength(const std::string& lowercase_word) const;
     // [begin, end) byte offsets of the matching words in text.
     std::vector<std::pair<size_t, size_t>> find(const std::string& text) const;
+    // The same within text's bytes [begin, end), offsets counted from begin.
+    std::vector<std::pair<size_t, size_t>> find_in(const std::string& text, size_t begin,
+                                                   size_t end) const;
 
 private:
     const Analyzer& analyzer_;

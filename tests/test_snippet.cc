@@ -186,3 +186,27 @@ TEST_CASE("make_snippet without a match still gives the start of the text", "[un
     CHECK(s.text == text);
     CHECK(s.highlights.empty());
 }
+
+TEST_CASE("Highlighter finds words within a part of a text, offsets counted from its start",
+          "[unit]") {
+    const std::string text = "Tortyr förekommer. Fängelserna, tortyren och tortyr.";
+    Highlighter hl = for_words({"tortyr"});
+    const size_t from = text.find("Fängelserna");
+    auto marks = hl.find_in(text, from, text.size());
+    CHECK(marked(text.substr(from), marks) == std::vector<std::string>{"tortyren", "tortyr"});
+    CHECK(hl.find_in(text, 0, text.size()) == hl.find(text));
+}
+
+TEST_CASE("make_snippet reads words of letters beyond ASCII, digits and apostrophes whole",
+          "[unit]") {
+    // Short and long texts take different paths; both must see the same words.
+    const std::string sentence = "Över 2011 års överklagande i Côte d'Ivoire; ÖVERKLAGANDE. ";
+    Highlighter hl = for_words({"överklagande", "2011", "d'ivoire"});
+    const std::vector<std::string> want = {"2011", "överklagande", "d'Ivoire", "ÖVERKLAGANDE"};
+    Snippet short_one = make_snippet(sentence, hl);
+    CHECK(marked(short_one.text, short_one.highlights) == want);
+    std::string filler;
+    for (int k = 0; k < 20; ++k) filler += "Annat stycke utan ordet. ";
+    Snippet long_one = make_snippet(filler + sentence + filler, hl);
+    CHECK(marked(long_one.text, long_one.highlights) == want);
+}
