@@ -92,7 +92,7 @@ public:
         for (Xapian::docid id : ids)
             if (docs_.find(id) == docs_.end()) missing.push_back(id);
         // Along each slot's value stream in docid order: one pass, not a search per document.
-        for (size_t k = 0; k < 2; ++k) {
+        for (size_t k = 0; k < 2 && !missing.empty(); ++k) {
             Xapian::ValueIterator v = db.valuestream_begin(kSlots[k]);
             const Xapian::ValueIterator end = db.valuestream_end(kSlots[k]);
             for (Xapian::docid id : missing) {
@@ -102,17 +102,21 @@ public:
                 docs_[id][k] = value;
             }
         }
-        std::array<std::vector<Xapian::doccount>, 2> by_id;
-        for (auto& n : by_id) n.assign(values_.size(), 0);
-        for (Xapian::docid id : ids) {
-            const auto& vs = docs_.find(id)->second;
-            ++by_id[0][vs[0]];
-            ++by_id[1][vs[1]];
-        }
+        // Counted by value id: sorted, then runs.
         std::array<Counts, 2> out;
-        for (size_t k = 0; k < 2; ++k)
-            for (size_t v = 1; v < values_.size(); ++v)
-                if (by_id[k][v]) out[k].emplace(values_[v], by_id[k][v]);
+        std::vector<uint32_t> values;
+        values.reserve(ids.size());
+        for (size_t k = 0; k < 2; ++k) {
+            values.clear();
+            for (Xapian::docid id : ids) values.push_back(docs_.find(id)->second[k]);
+            std::sort(values.begin(), values.end());
+            for (size_t a = 0, b; a < values.size(); a = b) {
+                b = a;
+                while (b < values.size() && values[b] == values[a]) ++b;
+                if (values[a] != 0)
+                    out[k].emplace(values_[values[a]], static_cast<Xapian::doccount>(b - a));
+            }
+        }
         return out;
     }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <unordered_map>
 
 #include "indexer/common/errors.h"
 #include "indexer/common/schema.h"
@@ -98,6 +99,52 @@ std::string plain_words(const std::string& s) {
 
 Xapian::Query or_terms(const std::vector<std::string>& terms) {
     return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+}
+
+// The query without the terms the index does not have, which match nothing and weigh nothing
+// (BM25 weighs each term on its own) but cost the matcher a posting list each: the title and
+// chapter boosts of most words. Whether a term exists is remembered per database revision.
+Xapian::Query without_absent_terms(const Xapian::Query& q, const Xapian::Database& db,
+                                   const std::string& state) {
+    thread_local std::string known_state;
+    thread_local std::unordered_map<std::string, bool> known;
+    if (state.empty() || known_state != state || known.size() > 100000) {
+        known.clear();
+        known_state = state;
+    }
+    auto exists = [&](const std::string& t) {
+        if (state.empty()) return db.term_exists(t);
+        auto it = known.find(t);
+        if (it == known.end()) it = known.emplace(t, db.term_exists(t)).first;
+        return it->second;
+    };
+    switch (q.get_type()) {
+        case Xapian::Query::LEAF_TERM: {
+            const std::string t = *q.get_terms_begin();
+            return t.empty() || exists(t) ? q : Xapian::Query::MatchNothing;
+        }
+        case Xapian::Query::OP_PHRASE:
+        case Xapian::Query::OP_NEAR:
+            // Every term is needed: one missing, nothing matches.
+            for (auto it = q.get_unique_terms_begin(); it != q.get_unique_terms_end(); ++it)
+                if (!exists(*it)) return Xapian::Query::MatchNothing;
+            return q;
+        case Xapian::Query::OP_AND:
+        case Xapian::Query::OP_OR:
+        case Xapian::Query::OP_AND_NOT:
+        case Xapian::Query::OP_XOR:
+        case Xapian::Query::OP_AND_MAYBE:
+        case Xapian::Query::OP_FILTER:
+        case Xapian::Query::OP_SYNONYM:
+        case Xapian::Query::OP_MAX: {
+            std::vector<Xapian::Query> subs;
+            for (size_t i = 0; i < q.get_num_subqueries(); ++i)
+                subs.push_back(without_absent_terms(q.get_subquery(i), db, state));
+            return Xapian::Query(q.get_type(), subs.begin(), subs.end());
+        }
+        default:
+            return q;
+    }
 }
 
 std::vector<std::string> terms_with_prefix(const Xapian::Database& db, const std::string& prefix) {
@@ -392,9 +439,12 @@ QueryPlan plan_query(const std::string& raw, const Analyzer& analyzer,
         throw UsageError("empty query: give words to search for");
     }
     if (plan.has_text) {
+        const std::string state = database_state(db);
         std::vector<Xapian::Query> boosts = {
-            Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, title, w.title),
-            Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, chapter, w.chapter)};
+            Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, without_absent_terms(title, db, state),
+                          w.title),
+            Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                          without_absent_terms(chapter, db, state), w.chapter)};
         // Nothing widened (a phrase, quoted words): the exact boost is the body again, and
         // matching it twice costs twice; the body weighs 1 + w.exact instead, the same scores.
         Xapian::Query main = body;
@@ -402,7 +452,8 @@ QueryPlan plan_query(const std::string& raw, const Analyzer& analyzer,
             main = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, body, 1 + w.exact);
         else
             boosts.insert(boosts.begin(),
-                          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, exact, w.exact));
+                          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                                        without_absent_terms(exact, db, state), w.exact));
         plan.query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, main,
                                    Xapian::Query(Xapian::Query::OP_OR, boosts.begin(),
                                                  boosts.end()));

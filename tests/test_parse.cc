@@ -6,7 +6,9 @@
 #include <vector>
 
 #include "indexer/common/analysis.h"
+#include "searcher/match.h"
 #include "searcher/parse.h"
+#include "tests/support.h"
 
 using rapportsok::normalise_query;
 using rapportsok::split_filters;
@@ -163,5 +165,21 @@ TEST_CASE("well_formed accepts what the QueryParser reads and names what it cann
         std::string why;
         CHECK(well_formed(c.query, why) == c.ok);
         if (!c.ok) CHECK_THAT(why, Catch::Contains(c.why));
+    }
+}
+
+TEST_CASE("plan_query leaves out of the exact, title and chapter boosts the terms the index lacks",
+          "[unit]") {
+    rapportsok::Analyzer analyzer;
+    Xapian::Database db = rapportsok::open_database(testing::seed_db(), analyzer);
+    for (const std::string query : {"tortyr fängelse", "domstol okändaord", "\"Högsta domstolen\""}) {
+        CAPTURE(query);
+        rapportsok::QueryPlan plan =
+            rapportsok::plan_query(query, analyzer, db, rapportsok::RankingWeights());
+        // No boost left at all: the body alone.
+        if (plan.query.get_type() != Xapian::Query::OP_AND_MAYBE) continue;
+        const Xapian::Query boosts = plan.query.get_subquery(1);
+        for (auto it = boosts.get_unique_terms_begin(); it != boosts.get_unique_terms_end(); ++it)
+            CHECK(db.term_exists(*it));
     }
 }
