@@ -82,15 +82,17 @@ public:
     // How many of the documents (ascending ids) have each non-empty value, slot by slot.
     std::array<Counts, 2> count(const Xapian::Database& db, const std::string& state,
                                 const std::vector<Xapian::docid>& ids) {
-        if (state.empty() || state != state_ || docs_.size() > 4'000'000) {
+        if (state.empty() || state != state_) {
             values_.assign(1, "");  // id 0: no value
             ids_.clear();
             docs_.clear();
             state_ = state;
         }
+        // By docid: a few bytes a document of the index at most.
+        if (!ids.empty() && docs_.size() <= ids.back()) docs_.resize(ids.back() + 1, kUnread);
         std::vector<Xapian::docid> missing;
         for (Xapian::docid id : ids)
-            if (docs_.find(id) == docs_.end()) missing.push_back(id);
+            if (docs_[id][0] == kUnread[0]) missing.push_back(id);
         // Along each slot's value stream in docid order: one pass, not a search per document.
         for (size_t k = 0; k < 2 && !missing.empty(); ++k) {
             Xapian::ValueIterator v = db.valuestream_begin(kSlots[k]);
@@ -108,7 +110,7 @@ public:
         values.reserve(ids.size());
         for (size_t k = 0; k < 2; ++k) {
             values.clear();
-            for (Xapian::docid id : ids) values.push_back(docs_.find(id)->second[k]);
+            for (Xapian::docid id : ids) values.push_back(docs_[id][k]);
             std::sort(values.begin(), values.end());
             for (size_t a = 0, b; a < values.size(); a = b) {
                 b = a;
@@ -130,7 +132,8 @@ private:
     std::string state_;
     std::vector<std::string> values_;
     std::unordered_map<std::string, uint32_t> ids_;
-    std::unordered_map<Xapian::docid, std::array<uint32_t, 2>> docs_;
+    static constexpr std::array<uint32_t, 2> kUnread = {UINT32_MAX, UINT32_MAX};
+    std::vector<std::array<uint32_t, 2>> docs_;  // value ids by docid
 };
 
 SearchResult search_once(Xapian::Database& db, const Analyzer& analyzer,

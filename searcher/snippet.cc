@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <unordered_map>
 
 #include "indexer/common/text.h"
 
@@ -19,21 +20,68 @@ Highlighter::Highlighter(const Analyzer& analyzer, std::set<std::string> exact,
       prefixes_(std::move(prefixes)),
       infixes_(std::move(infixes)) {}
 
+namespace {
+
+// What a word as written folds and stems to: the same whatever the query, so remembered per
+// thread across searches (ICU's case folding of å, ä, ö and the stemmer cost more than the rest
+// of a snippet).
+struct WordForms {
+    std::string folded;
+    std::string stem;
+    bool stemmed = false;
+};
+
+WordForms& forms_of(const std::string& word) {
+    thread_local std::unordered_map<std::string, WordForms> memo;
+    if (memo.size() > 200000) memo.clear();
+    auto it = memo.find(word);
+    if (it == memo.end()) it = memo.emplace(word, WordForms{fold_case(word), {}, false}).first;
+    return it->second;
+}
+
+}  // namespace
+
+template <typename StemOf>
+int Highlighter::compute(const std::string& w, StemOf&& stem_of) const {
+    if (exact_.count(w)) return 2;
+    if (!stems_.empty() && stems_.count(stem_of())) return 1;
+    int s = 0;
+    for (const std::string& p : prefixes_)
+        if (w.compare(0, p.size(), p) == 0) s = 1;
+    for (const std::string& p : infixes_)
+        if (w.size() > p.size() && w.find(p) != std::string::npos) s = 1;
+    return s;
+}
+
 int Highlighter::strength(const std::string& w) const {
     auto hit = cache_.find(w);
     if (hit != cache_.end()) return hit->second;
-    int s = 0;
-    if (exact_.count(w)) {
-        s = 2;
-    } else if (!stems_.empty() && stems_.count(analyzer_.stem(w))) {
-        s = 1;
-    } else {
-        for (const std::string& p : prefixes_)
-            if (w.compare(0, p.size(), p) == 0) s = 1;
-        for (const std::string& p : infixes_)
-            if (w.size() > p.size() && w.find(p) != std::string::npos) s = 1;
-    }
+    int s = compute(w, [&] { return analyzer_.stem(w); });
     cache_.emplace(w, s);
+    return s;
+}
+
+int Highlighter::strength_as_written(std::string_view word) const {
+    thread_local std::string key;
+    key.assign(word.data(), word.size());
+    auto hit = written_cache_.find(key);
+    if (hit != written_cache_.end()) return hit->second;
+    WordForms& f = forms_of(key);
+    int s;
+    auto folded = cache_.find(f.folded);
+    if (folded != cache_.end()) {
+        s = folded->second;
+    } else {
+        s = compute(f.folded, [&]() -> const std::string& {
+            if (!f.stemmed) {
+                f.stem = analyzer_.stem(f.folded);
+                f.stemmed = true;
+            }
+            return f.stem;
+        });
+        cache_.emplace(f.folded, s);
+    }
+    written_cache_.emplace(key, s);
     return s;
 }
 
@@ -117,7 +165,7 @@ std::vector<std::pair<size_t, size_t>> Highlighter::find_in(const std::string& t
                                                             size_t end) const {
     std::vector<std::pair<size_t, size_t>> out;
     for_each_word(text, begin, end, [&](size_t b, size_t e) {
-        if (matches(fold_case(std::string_view(text).substr(b, e - b))))
+        if (strength_as_written(std::string_view(text).substr(b, e - b)) > 0)
             out.emplace_back(b - begin, e - begin);
     });
     return out;
@@ -140,9 +188,10 @@ Snippet make_snippet(const std::string& text, const Highlighter& hl, size_t max_
         seen.clear();
         int score = 0;
         for_each_word(text, ss[k].begin, ss[k].end, [&](size_t b, size_t e) {
-            std::string w = fold_case(std::string_view(text).substr(b, e - b));
-            int s = hl.strength(w);
+            const std::string_view word = std::string_view(text).substr(b, e - b);
+            int s = hl.strength_as_written(word);
             if (!s) return;
+            std::string w = fold_case(word);
             if (std::find(seen.begin(), seen.end(), w) == seen.end()) {
                 seen.push_back(std::move(w));
                 score += 10 * s;

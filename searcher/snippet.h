@@ -4,6 +4,7 @@
 
 #include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -27,6 +28,8 @@ public:
     bool matches(const std::string& lowercase_word) const;
     // 2 for an exact match, 1 for a stem or prefix match, 0 for none.
     int strength(const std::string& lowercase_word) const;
+    // The same for a word as written in a text (any case).
+    int strength_as_written(std::string_view word) const;
     // [begin, end) byte offsets of the matching words in text.
     std::vector<std::pair<size_t, size_t>> find(const std::string& text) const;
     // The same within text's bytes [begin, end), offsets counted from begin.
@@ -38,7 +41,10 @@ private:
     std::set<std::string> exact_, stems_;
     std::vector<std::string> prefixes_;
     std::vector<std::string> infixes_;
-    mutable std::unordered_map<std::string, int> cache_;
+    template <typename StemOf>
+    int compute(const std::string& lowercase_word, StemOf&& stem_of) const;
+    mutable std::unordered_map<std::string, int> cache_;          // by lowercase word
+    mutable std::unordered_map<std::string, int> written_cache_;  // by word as written
 };
 
 // At most about max_bytes of text: the best sentence, then its neighbours while they fit.
