@@ -57,12 +57,16 @@ std::vector<std::string> Expander::accented_forms(const std::string& w) const {
     std::vector<std::string> out;
     for (unsigned char c : w)
         if (c >= 0x80) return out;  // typed with å/ä/ö: those letters are meant as typed
-    const std::string stop = "Z";   // unprefixed words sort before the Z-terms
+    // No letter that could have lost an accent: nothing but the word itself to find.
+    if (w.find_first_of("aoeu") == std::string::npos) return out;
     long budget = 4000;             // bounded work for pathological input
     std::string prefix;
+    int accents = 0;  // in prefix; without any, it is the word's own start
     std::function<void(size_t)> walk = [&](size_t i) {
         if (--budget < 0) return;
-        if (!prefix.empty()) {
+        // Only a prefix with an accent is looked up: the word's own start is no answer, and
+        // whatever grows from it gets an accent, and a look-up, before it can be one.
+        if (accents > 0) {
             auto it = db_.allterms_begin(prefix);
             if (it == db_.allterms_end(prefix)) return;
         }
@@ -80,7 +84,9 @@ std::vector<std::string> Expander::accented_forms(const std::string& w) const {
         for (auto [plain, accented] : kAccents) {
             if (plain != c) continue;
             prefix += accented;
+            ++accents;
             walk(i + 1);
+            --accents;
             prefix.resize(keep);
         }
     };

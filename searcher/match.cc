@@ -125,9 +125,12 @@ public:
 private:
     uint32_t intern(const std::string& value) {
         if (value.empty()) return 0;
-        auto [it, added] = ids_.emplace(value, static_cast<uint32_t>(values_.size()));
-        if (added) values_.push_back(value);
-        return it->second;
+        auto it = ids_.find(value);
+        if (it != ids_.end()) return it->second;
+        const auto id = static_cast<uint32_t>(values_.size());
+        ids_.emplace(value, id);
+        values_.push_back(value);
+        return id;
     }
     std::string state_;
     std::vector<std::string> values_;

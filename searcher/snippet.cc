@@ -4,21 +4,13 @@
 #include <unicode/utext.h>
 
 #include <algorithm>
+#include <atomic>
 #include <memory>
 #include <unordered_map>
 
 #include "indexer/common/text.h"
 
 namespace rapportsok {
-
-Highlighter::Highlighter(const Analyzer& analyzer, std::set<std::string> exact,
-                         std::set<std::string> stems, std::vector<std::string> prefixes,
-                         std::vector<std::string> infixes)
-    : analyzer_(analyzer),
-      exact_(std::move(exact)),
-      stems_(std::move(stems)),
-      prefixes_(std::move(prefixes)),
-      infixes_(std::move(infixes)) {}
 
 namespace {
 
@@ -29,17 +21,39 @@ struct WordForms {
     std::string folded;
     std::string stem;
     bool stemmed = false;
+    // The match found for it by the highlighter numbered `highlighter` (one query's).
+    uint64_t highlighter = 0;
+    int strength = 0;
 };
 
 WordForms& forms_of(const std::string& word) {
     thread_local std::unordered_map<std::string, WordForms> memo;
     if (memo.size() > 200000) memo.clear();
     auto it = memo.find(word);
-    if (it == memo.end()) it = memo.emplace(word, WordForms{fold_case(word), {}, false}).first;
+    if (it == memo.end()) {
+        WordForms forms;
+        forms.folded = fold_case(word);
+        it = memo.emplace(word, std::move(forms)).first;
+    }
     return it->second;
 }
 
+uint64_t next_highlighter_number() {
+    static std::atomic<uint64_t> n{0};  // unique across threads: a highlighter may move
+    return ++n;
+}
+
 }  // namespace
+
+Highlighter::Highlighter(const Analyzer& analyzer, std::set<std::string> exact,
+                         std::set<std::string> stems, std::vector<std::string> prefixes,
+                         std::vector<std::string> infixes)
+    : analyzer_(analyzer),
+      exact_(std::move(exact)),
+      stems_(std::move(stems)),
+      prefixes_(std::move(prefixes)),
+      infixes_(std::move(infixes)),
+      number_(next_highlighter_number()) {}
 
 template <typename StemOf>
 int Highlighter::compute(const std::string& w, StemOf&& stem_of) const {
@@ -64,25 +78,23 @@ int Highlighter::strength(const std::string& w) const {
 int Highlighter::strength_as_written(std::string_view word) const {
     thread_local std::string key;
     key.assign(word.data(), word.size());
-    auto hit = written_cache_.find(key);
-    if (hit != written_cache_.end()) return hit->second;
     WordForms& f = forms_of(key);
-    int s;
+    if (f.highlighter == number_) return f.strength;
     auto folded = cache_.find(f.folded);
     if (folded != cache_.end()) {
-        s = folded->second;
+        f.strength = folded->second;
     } else {
-        s = compute(f.folded, [&]() -> const std::string& {
+        f.strength = compute(f.folded, [&]() -> const std::string& {
             if (!f.stemmed) {
                 f.stem = analyzer_.stem(f.folded);
                 f.stemmed = true;
             }
             return f.stem;
         });
-        cache_.emplace(f.folded, s);
+        cache_.emplace(f.folded, f.strength);
     }
-    written_cache_.emplace(key, s);
-    return s;
+    f.highlighter = number_;
+    return f.strength;
 }
 
 bool Highlighter::matches(const std::string& w) const { return strength(w) > 0; }

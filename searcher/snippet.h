@@ -2,6 +2,7 @@
 // boundaries), the matched words marked, gaps shown with "…".
 #pragma once
 
+#include <cstdint>
 #include <set>
 #include <string>
 #include <string_view>
@@ -44,7 +45,7 @@ private:
     template <typename StemOf>
     int compute(const std::string& lowercase_word, StemOf&& stem_of) const;
     mutable std::unordered_map<std::string, int> cache_;          // by lowercase word
-    mutable std::unordered_map<std::string, int> written_cache_;  // by word as written
+    uint64_t number_;  // tells this highlighter's matches apart in the per-thread word memo
 };
 
 // At most about max_bytes of text: the best sentence, then its neighbours while they fit.
