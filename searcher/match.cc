@@ -169,6 +169,7 @@ SearchResult search_once(Xapian::Database& db, const Analyzer& analyzer,
     // matcher looks at every match. Past that it may stop once the best hits are certain; the
     // facet counts are then scaled from the matches it looked at and marked as estimates.
     constexpr Xapian::doccount kExactUpTo = 500;
+    constexpr size_t kEstimateFrom = 250;  // matches, at least, that estimated facets count
     Xapian::MSet mset = enquire.get_mset(
         static_cast<Xapian::doccount>(req.offset), static_cast<Xapian::doccount>(req.limit),
         std::max<Xapian::doccount>(kExactUpTo,
@@ -178,10 +179,18 @@ SearchResult search_once(Xapian::Database& db, const Analyzer& analyzer,
     std::vector<Xapian::docid>& seen_ids = seen_docs.ids;
     if (!std::is_sorted(seen_ids.begin(), seen_ids.end()))
         std::sort(seen_ids.begin(), seen_ids.end());
-    const double seen = static_cast<double>(seen_ids.size());
     // An exact total does not mean every match was looked at: a single term's count is known
     // from the index without reading its postings.
     r.facets_exact = r.total_exact && seen_ids.size() >= static_cast<size_t>(r.total);
+    if (!r.facets_exact && seen_ids.size() > kEstimateFrom) {
+        // An estimate: every k-th match looked at says as much as all of them, and each one
+        // whose values are not known yet costs a look-up in the value streams.
+        const size_t step = seen_ids.size() / kEstimateFrom;
+        size_t kept = 0;
+        for (size_t k = 0; k < seen_ids.size(); k += step) seen_ids[kept++] = seen_ids[k];
+        seen_ids.resize(kept);
+    }
+    const double seen = static_cast<double>(seen_ids.size());
     const double scale = !r.facets_exact && seen > 0 ? static_cast<double>(r.total) / seen : 1.0;
     auto count = [&](Xapian::doccount n) {
         return static_cast<long>(static_cast<double>(n) * scale + 0.5);
