@@ -1,7 +1,9 @@
 // indexer: keeps a Xapian database of report passages in step with the report files.
 #include <CLI/CLI.hpp>
-#include <iostream>
+#include <unistd.h>
 #include <xapian.h>
+
+#include <iostream>
 
 #include "indexer/common/errors.h"
 #include "indexer/common/schema.h"
@@ -10,9 +12,12 @@
 
 // Whatever a report or a file name holds, the indexer's output never carries escape sequences.
 // The buffers live as long as the streams do (to their last flush at exit), so never freed.
+// The progress bar, numbers of our own with a "\r" that the filter would take, goes to stderr
+// as it was.
+static std::streambuf* const kRawStderr = std::cerr.rdbuf();
 static const bool kSafeStreams = [] {
     std::cout.rdbuf(new rapportsok::SafeLineBuf(std::cout.rdbuf()));
-    std::cerr.rdbuf(new rapportsok::SafeLineBuf(std::cerr.rdbuf()));
+    std::cerr.rdbuf(new rapportsok::SafeLineBuf(kRawStderr));
     return true;
 }();
 
@@ -33,7 +38,16 @@ int main(int argc, char** argv) try {
     check->excludes(rebuild)->excludes(watch)->excludes(dry);
     rebuild->excludes(watch)->excludes(dry);
     watch->excludes(dry);
-    app.add_flag("-q,--quiet", o.quiet, "no summary");
+    app.add_flag("-q,--quiet", o.quiet, "no summary, no progress bar");
+    app.add_option("-j,--jobs", o.jobs,
+                   "threads for a full build (a new or empty database, --rebuild); "
+                   "default: one a core")
+        ->check(CLI::Range(1, 256));
+    app.add_option("--memory", o.memory_mb,
+                   "bound on the indexer's memory in MB (what it buffers before writing, "
+                   "and how many threads it runs)")
+        ->default_val(o.memory_mb)
+        ->check(CLI::Range(64L, 1L << 20));
     app.add_option("paths", o.paths, "report files or folders (default: corpus)");
     try {
         app.parse(argc, argv);
@@ -43,6 +57,9 @@ int main(int argc, char** argv) try {
     }
     if (o.db.empty()) o.db = rapportsok::default_db_path();
     if (o.paths.empty()) o.paths.push_back("corpus");
+    // A bar on a terminal only; elsewhere the summary line is all there is.
+    static std::ostream raw_stderr(kRawStderr);
+    if (::isatty(STDERR_FILENO)) o.progress = &raw_stderr;
     return rapportsok::run_index(o, std::cout, std::cerr);
 } catch (const rapportsok::InputError& e) {
     std::cerr << "indexer: " << e.what() << "\n";

@@ -17,16 +17,19 @@
 #include <iomanip>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
 
+#include "indexer/build.h"
 #include "indexer/clean.h"
 #include "indexer/common/analysis.h"
 #include "indexer/common/errors.h"
 #include "indexer/common/schema.h"
 #include "indexer/read.h"
 #include "indexer/structure.h"
+#include "indexer/progress.h"
 #include "indexer/watch.h"
 #include "indexer/write.h"
 
@@ -36,17 +39,6 @@ using nlohmann::json;
 namespace rapportsok {
 
 namespace {
-
-// A file with no text (empty, white space only, headings only) has nothing to index: bad input
-// like any other, reported by name, its earlier state in the database kept.
-Report load_report(const Source& src) {
-    Report r = structure(src.path, clean(src.text));
-    if (r.passages.empty())
-        throw InputError(src.path, 0, src.text.find_first_not_of(" \t\n\f") == std::string::npos
-                                          ? "holds no text (empty or white space only)"
-                                          : "holds no paragraph of text, nothing to index");
-    return r;
-}
 
 [[noreturn]] void throw_corrupt(const std::string& db, const std::string& problem) {
     throw UsageError("the database at " + db + " is corrupt (" + problem +
@@ -109,6 +101,13 @@ void check_intact(const std::string& db, const fs::path& dir) {
         problem = e.get_description();
     }
     if (!problem.empty()) throw_corrupt(db, problem);
+}
+
+// A full disk, an I/O error: the transaction is cancelled (or the new database never put in
+// place), the last commit stands.
+[[noreturn]] void throw_write_failed(const std::string& db, const Xapian::Error& e) {
+    throw UsageError("could not write the database at " + db + ": " + e.get_description() +
+                     "; nothing of this run was committed, the database keeps its earlier state");
 }
 
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
@@ -310,15 +309,39 @@ Xapian::WritableDatabase open_for_writing(const std::string& db, bool wait, std:
     }
 }
 
-long file_passages(const Xapian::Database& db, const std::string& file) {
-    std::string rec = db.get_metadata(meta::kFilePrefix + file);
-    return rec.empty() ? 0 : decode_file_record(rec).passages;
+long long file_size(const std::string& file) {
+    struct stat st;
+    return ::stat(file.c_str(), &st) == 0 ? static_cast<long long>(st.st_size) : 0;
+}
+
+long long total_size(const std::vector<std::string>& files) {
+    long long n = 0;
+    for (const std::string& f : files) n += file_size(f);
+    return n;
+}
+
+// The bar goes to options.progress, the terminal, when main() found one; nowhere otherwise.
+std::unique_ptr<Progress> make_progress(const IndexOptions& o,
+                                        const std::vector<std::string>& files,
+                                        std::ostream& err) {
+    const bool terminal = o.progress != nullptr && !o.quiet;
+    return std::make_unique<Progress>(terminal ? *o.progress : err, terminal,
+                                      static_cast<long>(files.size()),
+                                      terminal ? total_size(files) : 0);
+}
+
+BuildSettings build_settings(const IndexOptions& o) {
+    BuildSettings s;
+    s.jobs = o.jobs;
+    s.memory_mb = o.memory_mb;
+    return s;
 }
 
 // Brings the database in step with the files, as one transaction: a reader sees all of this
 // run's changes or none, and a killed run leaves the last committed state.
 void sync_into(Xapian::WritableDatabase& db, const std::vector<std::string>& files,
-               const std::string& db_name, std::ostream& err, SyncStats& stats, bool& failed) {
+               const std::string& db_name, Progress& progress, std::ostream& err,
+               SyncStats& stats, bool& failed) {
     Analyzer analyzer;
     const std::string fp = analyzer.fingerprint();
     std::string stored = db.get_metadata(meta::kAnalysis);
@@ -336,50 +359,22 @@ void sync_into(Xapian::WritableDatabase& db, const std::vector<std::string>& fil
         if (db.get_metadata(meta::kSchema) != schema) db.set_metadata(meta::kSchema, schema);
         if (stored != fp) db.set_metadata(meta::kAnalysis, fp);
         for (const std::string& f : files) {
-            ++stats.files_seen;
             keep.insert(f);
-            try {
-                // Size and mtime as read_source() records them (stat(2), not file_clock,
-                // whose epoch is not the Unix one).
-                struct stat st;
-                if (::stat(f.c_str(), &st) == 0 &&
-                    writer.up_to_date(f, static_cast<long long>(st.st_size),
-                                      static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL +
-                                          st.st_mtim.tv_nsec,
-                                      nullptr)) {
-                    ++stats.files_unchanged;
-                    stats.unchanged += file_passages(db, f);
-                    continue;
-                }
-                Source src = read_source(f);
-                if (writer.up_to_date(f, src.size, 0, &src.hash)) {
-                    // Touched but not changed: remember the new mtime, index nothing.
-                    FileRecord r = decode_file_record(db.get_metadata(meta::kFilePrefix + f));
-                    r.mtime_ns = src.mtime_ns;
-                    db.set_metadata(meta::kFilePrefix + f, encode_file_record(r));
-                    ++stats.files_unchanged;
-                    stats.unchanged += r.passages;
-                    continue;
-                }
-                Report report = load_report(src);
-                for (const std::string& w : report.warnings) err << "indexer: " << w << "\n";
-                FileRecord rec;
-                rec.size = src.size;
-                rec.mtime_ns = src.mtime_ns;
-                rec.hash = src.hash;
-                writer.sync_file(report, rec, stats);
-                ++stats.files_changed;
-            } catch (const InputError& e) {
-                err << "indexer: " << e.what() << " (not indexed; its earlier state is kept)\n";
-                ++stats.files_failed;
-                stats.unchanged += file_passages(db, f);
-                failed = true;
+            // Messages are whole lines, written with the bar off the screen.
+            std::ostringstream messages;
+            const long passages = sync_one(writer, db, f, messages, stats, failed);
+            if (!messages.str().empty()) {
+                progress.clear();
+                err << messages.str() << std::flush;
             }
+            progress.advance(1, passages, file_size(f));
         }
         for (const std::string& f : writer.indexed_files())
             if (!keep.count(f)) writer.remove_file(f, stats);
         if (stats.files_changed || stats.files_removed) writer.update_summaries();
+        progress.stage("committing");
         db.commit_transaction();
+        progress.clear();
     } catch (...) {
         try {
             db.cancel_transaction();
@@ -507,10 +502,26 @@ int run_rebuild(const IndexOptions& o, std::ostream& out, std::ostream& err) {
     }
     const fs::path fresh = gens / std::to_string(next);
     SyncStats stats;
+    auto progress = make_progress(o, files, err);
     {
-        Xapian::WritableDatabase db(fresh.string(), Xapian::DB_CREATE_OR_OVERWRITE);
-        sync_into(db, files, o.db, err, stats, failed);
-        db.commit();
+        // Left half-built by a failure, the new generation goes now (else the next --rebuild
+        // would remove it).
+        struct RemoveUnlessBuilt {
+            fs::path path;
+            bool built = false;
+            ~RemoveUnlessBuilt() {
+                std::error_code ec;
+                if (!built) fs::remove_all(path, ec);
+            }
+        } guard{fresh};
+        Xapian::WritableDatabase db;
+        try {
+            db = build_database(files, fresh, gens / (fresh.filename().string() + ".build"),
+                                build_settings(o), *progress, err, stats, failed);
+        } catch (const Xapian::DatabaseError& e) {
+            throw_write_failed(o.db, e);
+        }
+        guard.built = true;
         swap_in(stub, fs::path(gens.filename()) / fresh.filename(), gens);
         const std::string name = (fs::path(o.db).parent_path() / gens.filename() /
                                   fresh.filename()).string();
@@ -519,6 +530,63 @@ int run_rebuild(const IndexOptions& o, std::ostream& out, std::ostream& err) {
         mark_verified(fresh);
     }
     current.close();
+    return failed ? 2 : 0;
+}
+
+// True for a database with nothing indexed: a new one, or one a first run left empty.
+bool holds_nothing(const Xapian::Database& db) {
+    const std::string pfx = meta::kFilePrefix;
+    return db.get_doccount() == 0 && db.metadata_keys_begin(pfx) == db.metadata_keys_end(pfx);
+}
+
+// Puts the folder built in place of dir, in one step: renameat2(RENAME_EXCHANGE) swaps the
+// two, so the path never lacks a database; a reader or indexer opening it sees the empty one
+// or the whole new one. Where the file system cannot exchange, two renames (a moment with no
+// folder there: killed then, the next run finds no database and builds it again).
+void exchange(const fs::path& dir, const fs::path& built) {
+    if (::renameat2(AT_FDCWD, built.c_str(), AT_FDCWD, dir.c_str(), RENAME_EXCHANGE) == 0) return;
+    const fs::path aside = built.parent_path() / "old";
+    fs::rename(dir, aside);
+    fs::rename(built, dir);
+    fs::rename(aside, built);
+}
+
+// A full build into a database that holds nothing: the files indexed on every core into
+// shards, merged and compacted beside the database (in .NAME.build), then exchanged with the
+// empty database folder. The new database is open for writing, and so locked, when it is put
+// in place: an indexer that opens the path then is told it is busy, as before.
+int full_build(const IndexOptions& o, Xapian::WritableDatabase& empty,
+               const std::vector<std::string>& files, std::chrono::steady_clock::time_point t0,
+               std::ostream& out, std::ostream& err, bool failed) {
+    const fs::path dir = resolve(o.db);
+    const fs::path work = dir.parent_path() / ("." + dir.filename().string() + ".build");
+    struct RemoveOnExit {
+        fs::path path;
+        ~RemoveOnExit() {
+            std::error_code ec;
+            fs::remove_all(path, ec);
+        }
+    } cleanup{work};
+    // What a killed build left: no other indexer can be building here, we hold the lock.
+    fs::remove_all(work);
+    fs::create_directories(work);
+    auto progress = make_progress(o, files, err);
+    SyncStats stats;
+    Xapian::WritableDatabase db;
+    try {
+        db = build_database(files, work / "db", work / "shards", build_settings(o), *progress,
+                            err, stats, failed);
+    } catch (const Xapian::DatabaseCorruptError& e) {
+        throw_corrupt(o.db, e.get_description());
+    } catch (const Xapian::DatabaseError& e) {
+        throw_write_failed(o.db, e);
+    }
+    exchange(dir, work / "db");
+    sync_folder(dir.parent_path());
+    empty.close();  // now in work, removed with it
+    print_summary(o, db, stats, seconds_since(t0), "", out);
+    db.close();
+    mark_verified(dir);
     return failed ? 2 : 0;
 }
 
@@ -531,6 +599,9 @@ int run_sync(const IndexOptions& o, std::ostream& out, std::ostream& err) {
     check_db_folder(o.db);
     Xapian::WritableDatabase db;
     try {
+        // A sync's one transaction buffers what a single writer may (within a transaction,
+        // Xapian still writes postings out at the threshold).
+        FlushThreshold threshold(flush_threshold_for(build_settings(o), 1));
         db = open_for_writing(o.db, o.wait, err);
     } catch (const Xapian::DatabaseCorruptError& e) {
         throw_corrupt(o.db, e.get_description());
@@ -541,16 +612,15 @@ int run_sync(const IndexOptions& o, std::ostream& out, std::ostream& err) {
         throw_corrupt(o.db, e.get_description());
     }
     if (holds_database(resolve(o.db))) check_intact(o.db, resolve(o.db));
+    if (holds_nothing(db)) return full_build(o, db, files, t0, out, err, failed);
+    auto progress = make_progress(o, files, err);
     SyncStats stats;
     try {
-        sync_into(db, files, o.db, err, stats, failed);
+        sync_into(db, files, o.db, *progress, err, stats, failed);
     } catch (const Xapian::DatabaseCorruptError& e) {
         throw_corrupt(o.db, e.get_description());
     } catch (const Xapian::DatabaseError& e) {
-        // A full disk, an I/O error: the transaction is cancelled, the last commit stands.
-        throw UsageError("could not write the database at " + o.db + ": " + e.get_description() +
-                         "; nothing of this run was committed, the database keeps its earlier "
-                         "state");
+        throw_write_failed(o.db, e);
     }
     print_summary(o, db, stats, seconds_since(t0), "", out);
     db.close();

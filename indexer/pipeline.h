@@ -20,12 +20,18 @@ struct IndexOptions {
     bool watch = false;              // keep syncing as files change, until SIGINT/SIGTERM
     bool wait = false;               // wait for another indexer's lock instead of failing
     bool quiet = false;
+    int jobs = 0;          // threads for a full build; 0: one a core
+    long memory_mb = 512;  // a bound on the indexer's memory, in MB
+    // Where the progress bar goes: the terminal, unfiltered (main() sets it when stderr is
+    // one); null for no bar.
+    std::ostream* progress = nullptr;
 };
 
 // Dispatches on the options: --dry-run, --check, --rebuild, --watch, else one sync.
 int run_index(const IndexOptions& options, std::ostream& out, std::ostream& err);
 
-// One sync of the database with the files, in one transaction, and its summary on out.
+// One sync of the database with the files, in one transaction, and its summary on out. Into a
+// database that holds nothing (new, or left empty), a full build: on every core, compacted.
 // Throws DatabaseBusy when another indexer holds the database and options.wait is false.
 int run_sync(const IndexOptions& options, std::ostream& out, std::ostream& err);
 
