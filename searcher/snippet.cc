@@ -53,7 +53,15 @@ Highlighter::Highlighter(const Analyzer& analyzer, std::set<std::string> exact,
       stems_(std::move(stems)),
       prefixes_(std::move(prefixes)),
       infixes_(std::move(infixes)),
-      number_(next_highlighter_number()) {}
+      number_(next_highlighter_number()) {
+    // Snowball's Swedish stemmer only takes endings off (never within a word's first three
+    // letters), so a word can match only if it starts as an exact word, a stem or a prefix does.
+    for (const auto* words : {&exact_, &stems_})
+        for (const std::string& w : *words)
+            if (!w.empty()) first_bytes_.set(static_cast<unsigned char>(w[0]));
+    for (const std::string& p : prefixes_)
+        if (!p.empty()) first_bytes_.set(static_cast<unsigned char>(p[0]));
+}
 
 template <typename StemOf>
 int Highlighter::compute(const std::string& w, StemOf&& stem_of) const {
@@ -76,6 +84,13 @@ int Highlighter::strength(const std::string& w) const {
 }
 
 int Highlighter::strength_as_written(std::string_view word) const {
+    if (word.empty()) return 0;
+    const unsigned char first = static_cast<unsigned char>(word[0]);
+    if (infixes_.empty() && first < 0x80) {
+        // Most words of a passage: no look-up at all.
+        const unsigned char lower = first >= 'A' && first <= 'Z' ? first - 'A' + 'a' : first;
+        if (!first_bytes_.test(lower)) return 0;
+    }
     thread_local std::string key;
     key.assign(word.data(), word.size());
     WordForms& f = forms_of(key);

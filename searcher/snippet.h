@@ -2,6 +2,7 @@
 // boundaries), the matched words marked, gaps shown with "…".
 #pragma once
 
+#include <bitset>
 #include <cstdint>
 #include <set>
 #include <string>
@@ -45,7 +46,8 @@ private:
     template <typename StemOf>
     int compute(const std::string& lowercase_word, StemOf&& stem_of) const;
     mutable std::unordered_map<std::string, int> cache_;          // by lowercase word
-    uint64_t number_;  // tells this highlighter's matches apart in the per-thread word memo
+    uint64_t number_;
+    std::bitset<256> first_bytes_;  // first bytes of the exact words, stems and prefixes  // tells this highlighter's matches apart in the per-thread word memo
 };
 
 // At most about max_bytes of text: the best sentence, then its neighbours while they fit.
