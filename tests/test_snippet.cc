@@ -210,3 +210,16 @@ TEST_CASE("make_snippet reads words of letters beyond ASCII, digits and apostrop
     Snippet long_one = make_snippet(filler + sentence + filler, hl);
     CHECK(marked(long_one.text, long_one.highlights) == want);
 }
+
+TEST_CASE("Highlighter finds capitalised and inflected forms, and words of other letters not",
+          "[unit]") {
+    Highlighter hl = for_words({"domstolen", "överklagande"});
+    const std::string text =
+        "Domstolar och DOMSTOLENS beslut. Överklagandet, överklaganden; dom, stol, bostad.";
+    CHECK(marked(text, hl.find(text)) ==
+          std::vector<std::string>{"Domstolar", "DOMSTOLENS", "Överklagandet", "överklaganden"});
+    // The Swedish stemmer keeps a word's first three letters: a word can only match a query
+    // word that starts as it does.
+    for (const char* w : {"domstolarnas", "överklagandenas", "tortyrens", "arbetsmiljön"})
+        CHECK(analyzer().stem(w).compare(0, 3, std::string(w), 0, 3) == 0);
+}
