@@ -35,8 +35,8 @@ struct BuildSettings {
 
 // How a full build spends its settings on a corpus.
 struct BuildPlan {
-    int shards = 1;           // threads, each writing a database of its own
-    long flush_threshold = 0; // documents a writer buffers before writing them out
+    int shards = 1;            // threads, each writing a database of its own
+    long flush_threshold = 0;  // documents a writer buffers before writing them out
 };
 BuildPlan plan_build(const BuildSettings& settings, size_t files, long long bytes);
 

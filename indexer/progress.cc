@@ -89,7 +89,8 @@ std::string Progress::line_locked(std::chrono::steady_clock::time_point now) con
         std::snprintf(buf, sizeof buf, ", %.1f MB/s", rate / 1e6);
         l += buf;
         if (bytes_ < bytes_total_) {
-            const long left = static_cast<long>(static_cast<double>(bytes_total_ - bytes_) / rate + 0.5);
+            const long left =
+                static_cast<long>(static_cast<double>(bytes_total_ - bytes_) / rate + 0.5);
             std::snprintf(buf, sizeof buf, ", %ld:%02ld left", left / 60, left % 60);
             l += buf;
         }
