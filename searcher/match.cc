@@ -88,11 +88,9 @@ public:
             docs_.clear();
             state_ = state;
         }
-        // By docid: a few bytes a document of the index at most.
-        if (!ids.empty() && docs_.size() <= ids.back()) docs_.resize(ids.back() + 1, kUnread);
         std::vector<Xapian::docid> missing;
         for (Xapian::docid id : ids)
-            if (docs_[id][0] == kUnread[0]) missing.push_back(id);
+            if (doc(id)[0] == kUnread[0]) missing.push_back(id);
         // Along each slot's value stream in docid order: one pass, not a search per document.
         for (size_t k = 0; k < 2 && !missing.empty(); ++k) {
             Xapian::ValueIterator v = db.valuestream_begin(kSlots[k]);
@@ -101,7 +99,7 @@ public:
                 uint32_t value = 0;
                 if (v != end) v.skip_to(id);
                 if (v != end && v.get_docid() == id) value = intern(*v);
-                docs_[id][k] = value;
+                doc(id)[k] = value;
             }
         }
         // Counted by value id: sorted, then runs.
@@ -110,7 +108,7 @@ public:
         values.reserve(ids.size());
         for (size_t k = 0; k < 2; ++k) {
             values.clear();
-            for (Xapian::docid id : ids) values.push_back(docs_[id][k]);
+            for (Xapian::docid id : ids) values.push_back(doc(id)[k]);
             std::sort(values.begin(), values.end());
             for (size_t a = 0, b; a < values.size(); a = b) {
                 b = a;
@@ -135,8 +133,21 @@ private:
     std::string state_;
     std::vector<std::string> values_;
     std::unordered_map<std::string, uint32_t> ids_;
-    static constexpr std::array<uint32_t, 2> kUnread = {UINT32_MAX, UINT32_MAX};
-    std::vector<std::array<uint32_t, 2>> docs_;  // value ids by docid
+    using Ids = std::array<uint32_t, 2>;  // value ids, slot by slot
+    static constexpr Ids kUnread = {UINT32_MAX, UINT32_MAX};
+    // By docid, in pages made as documents are first seen: a search in a new process touches
+    // only the pages of its matches, not memory for the whole index.
+    static constexpr size_t kPage = 128;
+    Ids& doc(Xapian::docid id) {
+        const size_t page = id / kPage;
+        if (page >= docs_.size()) docs_.resize(page + 1);
+        if (!docs_[page]) {
+            docs_[page] = std::make_unique<std::array<Ids, kPage>>();
+            docs_[page]->fill(kUnread);
+        }
+        return (*docs_[page])[id % kPage];
+    }
+    std::vector<std::unique_ptr<std::array<Ids, kPage>>> docs_;
 };
 
 SearchResult search_once(Xapian::Database& db, const Analyzer& analyzer,
