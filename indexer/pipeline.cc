@@ -541,8 +541,11 @@ bool holds_nothing(const Xapian::Database& db) {
 
 // Puts the folder built in place of dir, in one step: renameat2(RENAME_EXCHANGE) swaps the
 // two, so the path never lacks a database; a reader or indexer opening it sees the empty one
-// or the whole new one. Where the file system cannot exchange, two renames (a moment with no
-// folder there: killed then, the next run finds no database and builds it again).
+// or the whole new one. (A reader that opened the empty one and calls reopen() in the very
+// moment of the exchange could read the empty one's version file and the new one's tables, as
+// through a symbolic link; only the empty database is ever swapped so, never one a search
+// could have found something in.) Where the file system cannot exchange, two renames (a
+// moment with no folder there: killed then, the next run finds no database and builds it).
 void exchange(const fs::path& dir, const fs::path& built) {
     if (::renameat2(AT_FDCWD, built.c_str(), AT_FDCWD, dir.c_str(), RENAME_EXCHANGE) == 0) return;
     const fs::path aside = built.parent_path() / "old";
