@@ -238,8 +238,7 @@ SearchResult search_once(Xapian::Database& db, const Analyzer& analyzer,
     // Per thread: a Database is not to be shared between threads either.
     thread_local FacetValues facet_values;
     const auto facets = facet_values.count(db, database_state(db), seen_ids);
-    for (const auto& [c, n] : facets[0])
-        chapter_counts[c] = count(n);
+    for (const auto& [c, n] : facets[0]) chapter_counts[c] = count(n);
     for (const std::string& c : *chapter_order(db)) {
         auto f = chapter_counts.find(c);
         if (f != chapter_counts.end()) {

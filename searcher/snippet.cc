@@ -118,8 +118,7 @@ namespace {
 
 // A letter or digit; ASCII, most of any text, without a call into ICU.
 inline bool word_char(char32_t c) {
-    if (c < 0x80)
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (c < 0x80) return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
     return is_letter(c) || is_digit(c);
 }
 

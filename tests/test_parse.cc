@@ -172,7 +172,8 @@ TEST_CASE("plan_query leaves out of the exact, title and chapter boosts the term
           "[unit]") {
     rapportsok::Analyzer analyzer;
     Xapian::Database db = rapportsok::open_database(testing::seed_db(), analyzer);
-    for (const std::string query : {"tortyr fängelse", "domstol okändaord", "\"Högsta domstolen\""}) {
+    for (const std::string query :
+         {"tortyr fängelse", "domstol okändaord", "\"Högsta domstolen\""}) {
         CAPTURE(query);
         rapportsok::QueryPlan plan =
             rapportsok::plan_query(query, analyzer, db, rapportsok::RankingWeights());
