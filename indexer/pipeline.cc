@@ -533,6 +533,21 @@ int run_rebuild(const IndexOptions& o, std::ostream& out, std::ostream& err) {
     return failed ? 2 : 0;
 }
 
+// The temporary folders of a full build or --rebuild killed before it could remove them (or
+// after it put its database in place): only ever written under the lock this run holds now.
+void remove_leftovers(const std::string& db) {
+    const fs::path dir = resolve(db);
+    std::error_code ec;
+    fs::remove_all(dir.parent_path() / ("." + dir.filename().string() + ".build"), ec);
+    const fs::path stub = fs::absolute(db).lexically_normal();
+    const fs::path gens = stub.parent_path() / (stub.filename().string() + ".d");
+    if (!fs::is_directory(gens, ec)) return;
+    std::vector<fs::path> builds;
+    for (const auto& e : fs::directory_iterator(gens, ec))
+        if (e.path().extension() == ".build") builds.push_back(e.path());
+    for (const fs::path& p : builds) fs::remove_all(p, ec);
+}
+
 // True for a database with nothing indexed: a new one, or one a first run left empty.
 bool holds_nothing(const Xapian::Database& db) {
     const std::string pfx = meta::kFilePrefix;
@@ -615,6 +630,7 @@ int run_sync(const IndexOptions& o, std::ostream& out, std::ostream& err) {
         throw_corrupt(o.db, e.get_description());
     }
     if (holds_database(resolve(o.db))) check_intact(o.db, resolve(o.db));
+    remove_leftovers(o.db);
     if (holds_nothing(db)) return full_build(o, db, files, t0, out, err, failed);
     auto progress = make_progress(o, files, err);
     SyncStats stats;

@@ -181,9 +181,13 @@ TEST_CASE(
     CHECK(testing::read_file(dir.file("db")) == "auto db.d/1\n");
     CHECK_FALSE(leftovers(dir));
     CHECK(Xapian::Database(dir.file("db")).get_doccount() == 12 * (kSeedPassages + 1));
-    // A sync after it finds nothing to do.
+    // A sync after it finds nothing to do, and removes what a build killed after putting its
+    // database in place left.
+    dir.write("db.d/.1.build/db/iamglass", "left by a killed build");
+    dir.write("db.d/2.build/0/iamglass", "left by a killed rebuild");
     auto again = index(dir, {"--db", dir.file("db"), "corpus"});
     CHECK_THAT(again.out, Catch::StartsWith("0 files changed: 0 passages added"));
+    CHECK_FALSE(leftovers(dir));
 }
 
 TEST_CASE(
