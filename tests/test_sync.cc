@@ -657,3 +657,56 @@ TEST_CASE("indexer --watch picks up an edit and a new file, and stops cleanly on
     CHECK_THAT(watch.out(), Catch::Contains("1 file changed: 1 passage added"));
     check_in_step(ws);
 }
+
+TEST_CASE("a sync that writes its buffers out on the way (a small --memory) still commits all "
+          "or nothing",
+          "[e2e][sync]") {
+    testing::TempDir dir;
+    const std::string seed = testing::read_file(testing::seed_report_path());
+    dir.write(kSeedName, seed);
+    const std::string db = dir.file("db");
+    auto index = [&](const std::vector<std::string>& env) {
+        return testing::run({testing::indexer_bin(), "--db", db, "--memory", "64", "corpus"},
+                            dir.path(), env);
+    };
+    REQUIRE(index({}).status == 0);
+    // The state to keep: documents, values, metadata and spelling.
+    auto state = [&] {
+        Xapian::Database d(db);
+        std::map<std::string, std::string> out;
+        for (auto it = d.postlist_begin(""); it != d.postlist_end(""); ++it)
+            out["doc " + std::to_string(*it)] = d.get_document(*it).get_data();
+        for (Xapian::valueno slot = 0; slot < 8; ++slot)
+            for (auto v = d.valuestream_begin(slot); v != d.valuestream_end(slot); ++v)
+                out["value " + std::to_string(slot) + " " + std::to_string(v.get_docid())] = *v;
+        for (auto it = d.metadata_keys_begin(); it != d.metadata_keys_end(); ++it)
+            out["meta " + *it] = d.get_metadata(*it);
+        for (auto s = d.spellings_begin(); s != d.spellings_end(); ++s)
+            out["spelling " + *s] = std::to_string(s.get_termfreq());
+        return out;
+    };
+    const auto before = state();
+    // 20 more reports, 1,400 passages: with --memory 64 the sync writes its value and spelling
+    // buffers out every 1,000 documents, uncommitted.
+    for (int i = 0; i < 20; ++i)
+        dir.write("corpus/r" + std::to_string(i) + ".txt",
+                  seed + "Kolibri" + std::to_string(i) + "ord står här. \n\n \n");
+    auto failed = index({"RAPPORTSOK_FAIL_WRITE_AFTER=1200"});
+    INFO(failed.err);
+    CHECK(failed.status == 2);
+    CHECK_THAT(failed.err, Catch::Contains("nothing of this run was committed"));
+    CHECK(state() == before);
+    CHECK(testing::run({"/usr/bin/xapian-check", db}).status == 0);
+
+    auto r = index({});
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    Xapian::Database d(db);
+    CHECK(d.get_doccount() == 21 * kSeedPassages + 20);
+    CHECK(d.get_value_freq(0) == d.get_doccount());
+    long spelled = 0;
+    for (auto s = d.spellings_begin(); s != d.spellings_end(); ++s)
+        if (*s == "kolibri7ord") spelled = static_cast<long>(s.get_termfreq());
+    CHECK(spelled == 1);
+    CHECK(testing::run({"/usr/bin/xapian-check", db}).status == 0);
+}
