@@ -137,6 +137,12 @@ std::vector<std::string> IndexWriter::indexed_files() const {
 }
 
 
+void IndexWriter::learn_words(const Report& report) {
+    if (!parts_) parts_ = std::make_unique<Decompounder>(analyzer_);
+    for (const Passage& p : report.passages)
+        for (const std::string& w : lowercase_words(p.text)) parts_->add_word(w);
+}
+
 void IndexWriter::sync_file(const Report& report, const FileRecord& record, SyncStats& stats) {
     struct Existing {
         Xapian::docid docid;

@@ -45,6 +45,9 @@ public:
 
     // Brings the file's passages in step with the report.
     void sync_file(const Report& report, const FileRecord& record, SyncStats& stats);
+    // Teaches the compound splitter a report's words and writes nothing: a full build's
+    // thread learns the files before its own, as one thread indexing them in order does.
+    void learn_words(const Report& report);
     void remove_file(const std::string& file, SyncStats& stats);
     // Rewrites the summaries of all file records (chapters, acronyms) that searches read.
     void update_summaries();

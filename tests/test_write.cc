@@ -398,3 +398,29 @@ TEST_CASE("spelling data counts each word of the text as often as it occurs", "[
         again[*it] = it.get_termfreq();
     CHECK(again == freq);
 }
+
+TEST_CASE("words learned from a report not written split the compounds of one written later",
+          "[unit]") {
+    // "zorblat" is in no dictionary: only a report that has it makes it a compound's head.
+    const Report later = report_of(
+        "Rapport\n\nALLMÄNT\n\n1. Ett\n\nArbetet i fabriken och i zorblatfabriken fortsätter.\n",
+        "corpus/later.txt");
+    const Report earlier =
+        report_of("Rapport\n\nALLMÄNT\n\n1. Ett\n\nOrdet zorblat finns bara här.\n",
+                  "corpus/earlier.txt");
+    Index alone;
+    alone.sync(later);
+    const std::string head = std::string(prefix::kCompoundPart) + alone.analyzer.stem("zorblat");
+    CHECK_FALSE(alone.db.term_exists(head));
+
+    Index taught;
+    taught.writer.learn_words(earlier);
+    taught.db.commit();
+    CHECK(taught.db.get_doccount() == 0);  // learning writes nothing
+    CHECK(taught.db.get_lastdocid() == 0);
+    taught.sync(later);
+    CHECK(taught.db.term_exists(head));
+    CHECK(taught.db.term_exists(std::string(prefix::kCompoundPart) +
+                                taught.analyzer.stem("fabriken")));
+    CHECK(taught.db.get_doccount() == 1);
+}
