@@ -4,6 +4,7 @@
 #include "indexer/common/text.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
@@ -78,7 +79,7 @@ void before_write() {
         const char* v = std::getenv("RAPPORTSOK_FAIL_WRITE_AFTER");
         return v && *v ? std::atol(v) : -1L;
     }();
-    static long written = 0;
+    static std::atomic<long> written{0};  // a full build writes from several threads
     if (limit >= 0 && written++ >= limit)
         throw Xapian::DatabaseError("injected write failure after " + std::to_string(limit) +
                                         " documents (RAPPORTSOK_FAIL_WRITE_AFTER)",
