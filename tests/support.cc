@@ -38,6 +38,17 @@ std::string TempDir::write(const std::string& name, const std::string& bytes) co
     return p.string();
 }
 
+void exec_child(const std::vector<std::string>& argv, const std::string& cwd,
+                const std::vector<std::string>& env) {
+    if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(127);
+    for (const std::string& e : env) ::putenv(const_cast<char*>(e.c_str()));
+    std::vector<char*> args;
+    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    ::execv(args[0], args.data());
+    ::_exit(127);
+}
+
 Run run(const std::vector<std::string>& argv, const std::string& cwd,
         const std::vector<std::string>& env) {
     int out_pipe[2], err_pipe[2];
@@ -51,13 +62,7 @@ Run run(const std::vector<std::string>& argv, const std::string& cwd,
         ::close(err_pipe[0]);
         int devnull = ::open("/dev/null", O_RDONLY);
         if (devnull >= 0) ::dup2(devnull, 0);
-        if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(127);
-        for (const std::string& e : env) ::putenv(const_cast<char*>(e.c_str()));
-        std::vector<char*> args;
-        for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-        args.push_back(nullptr);
-        ::execv(args[0], args.data());
-        ::_exit(127);
+        exec_child(argv, cwd, env);
     }
     ::close(out_pipe[1]);
     ::close(err_pipe[1]);
@@ -103,12 +108,7 @@ Process::Process(const std::vector<std::string>& argv, const std::string& cwd) {
         ::dup2(err_fd, 2);
         int devnull = ::open("/dev/null", O_RDONLY);
         if (devnull >= 0) ::dup2(devnull, 0);
-        if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(127);
-        std::vector<char*> args;
-        for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-        args.push_back(nullptr);
-        ::execv(args[0], args.data());
-        ::_exit(127);
+        exec_child(argv, cwd, {});
     }
     ::close(out_fd);
     ::close(err_fd);

@@ -28,6 +28,11 @@ struct Run {
     std::string err;
 };
 
+// For a child process after fork(): changes to cwd (when given), adds the environment entries
+// ("NAME=value") and executes argv; exits with status 127 when it cannot.
+[[noreturn]] void exec_child(const std::vector<std::string>& argv, const std::string& cwd,
+                             const std::vector<std::string>& env);
+
 // Runs a program with arguments (no shell), in cwd when given, with extra environment entries.
 Run run(const std::vector<std::string>& argv, const std::string& cwd = "",
         const std::vector<std::string>& env = {});

@@ -368,15 +368,7 @@ std::pair<std::string, int> run_on_terminal(const std::vector<std::string>& argv
     int master = -1;
     const pid_t pid = ::forkpty(&master, nullptr, nullptr, nullptr);
     if (pid < 0) throw std::runtime_error("forkpty failed");
-    if (pid == 0) {
-        if (::chdir(dir.c_str()) != 0) ::_exit(127);
-        for (const std::string& e : env) ::putenv(const_cast<char*>(e.c_str()));
-        std::vector<char*> args;
-        for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-        args.push_back(nullptr);
-        ::execv(args[0], args.data());
-        ::_exit(127);
-    }
+    if (pid == 0) testing::exec_child(argv, dir, env);
     std::string shown;
     char buf[4096];
     for (;;) {
