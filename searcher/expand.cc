@@ -358,13 +358,8 @@ Xapian::Query Expander::expand_free_word(const std::string& w) {
     return hit->second.query;
 }
 
-Xapian::Query Expander::rewrite(const Xapian::Query& q) {
+bool combines_subqueries(const Xapian::Query& q) {
     switch (q.get_type()) {
-        case Xapian::Query::LEAF_TERM: {
-            const std::string w = *q.get_terms_begin();
-            if (std::find(exact_.begin(), exact_.end(), w) != exact_.end()) return q;
-            return expand_free_word(w);
-        }
         case Xapian::Query::OP_AND:
         case Xapian::Query::OP_OR:
         case Xapian::Query::OP_AND_NOT:
@@ -372,36 +367,44 @@ Xapian::Query Expander::rewrite(const Xapian::Query& q) {
         case Xapian::Query::OP_AND_MAYBE:
         case Xapian::Query::OP_FILTER:
         case Xapian::Query::OP_SYNONYM:
-        case Xapian::Query::OP_MAX: {
-            std::vector<Xapian::Query> subs;
-            std::vector<std::string> leaf_words;  // the free words in order, for multi-word names
-            for (size_t i = 0; i < q.get_num_subqueries(); ++i) {
-                Xapian::Query sub = q.get_subquery(i);
-                if (sub.get_type() == Xapian::Query::LEAF_TERM)
-                    leaf_words.push_back(*sub.get_terms_begin());
-                subs.push_back(rewrite(sub));
-            }
-            if (q.get_type() == Xapian::Query::OP_OR && options_.synonyms && leaf_words.size() > 1) {
-                // "förenta nationerna" is a member of a group as a whole: add the others once.
-                load_synonyms();
-                std::vector<std::vector<std::string>> found;
-                for (const auto& group : *groups_) {
-                    for (const Member& m : group) {
-                        if (m.key.size() < 2 || m.key.size() > leaf_words.size()) continue;
-                        if (std::find(found.begin(), found.end(), m.key) != found.end()) continue;
-                        if (std::search(leaf_words.begin(), leaf_words.end(), m.key.begin(),
-                                        m.key.end()) != leaf_words.end())
-                            found.push_back(m.key);
-                    }
-                }
-                for (const auto& key : found) subs.push_back(with_synonyms(key, Xapian::Query()));
-            }
-            return Xapian::Query(q.get_type(), subs.begin(), subs.end());
-        }
+        case Xapian::Query::OP_MAX:
+            return true;
         default:
-            // Phrases, NEAR, wildcards, match-all: exact as parsed.
-            return q;
+            return false;
     }
+}
+
+Xapian::Query Expander::rewrite(const Xapian::Query& q) {
+    if (q.get_type() == Xapian::Query::LEAF_TERM) {
+        const std::string w = *q.get_terms_begin();
+        if (std::find(exact_.begin(), exact_.end(), w) != exact_.end()) return q;
+        return expand_free_word(w);
+    }
+    // Phrases, NEAR, wildcards, match-all: exact as parsed.
+    if (!combines_subqueries(q)) return q;
+    std::vector<Xapian::Query> subs;
+    std::vector<std::string> leaf_words;  // the free words in order, for multi-word names
+    for (size_t i = 0; i < q.get_num_subqueries(); ++i) {
+        Xapian::Query sub = q.get_subquery(i);
+        if (sub.get_type() == Xapian::Query::LEAF_TERM) leaf_words.push_back(*sub.get_terms_begin());
+        subs.push_back(rewrite(sub));
+    }
+    if (q.get_type() == Xapian::Query::OP_OR && options_.synonyms && leaf_words.size() > 1) {
+        // "förenta nationerna" is a member of a group as a whole: add the others once.
+        load_synonyms();
+        std::vector<std::vector<std::string>> found;
+        for (const auto& group : *groups_) {
+            for (const Member& m : group) {
+                if (m.key.size() < 2 || m.key.size() > leaf_words.size()) continue;
+                if (std::find(found.begin(), found.end(), m.key) != found.end()) continue;
+                if (std::search(leaf_words.begin(), leaf_words.end(), m.key.begin(),
+                                m.key.end()) != leaf_words.end())
+                    found.push_back(m.key);
+            }
+        }
+        for (const auto& key : found) subs.push_back(with_synonyms(key, Xapian::Query()));
+    }
+    return Xapian::Query(q.get_type(), subs.begin(), subs.end());
 }
 
 }  // namespace rapportsok

@@ -13,6 +13,11 @@
 
 namespace rapportsok {
 
+// True for the operators that only combine their subqueries (AND, OR, AND_NOT, XOR, AND_MAYBE,
+// FILTER, SYNONYM, MAX): a walk over a parsed query rebuilds these from its rewritten
+// subqueries, and keeps phrases, NEAR, wildcards and scaled weights as they are.
+bool combines_subqueries(const Xapian::Query& q);
+
 struct ExpandOptions {
     bool inflections = true;
     bool diacritics = true;  // "overklagas" also finds "överklagas", at a lower weight

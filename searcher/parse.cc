@@ -129,22 +129,14 @@ Xapian::Query without_absent_terms(const Xapian::Query& q, const Xapian::Databas
             for (auto it = q.get_unique_terms_begin(); it != q.get_unique_terms_end(); ++it)
                 if (!exists(*it)) return Xapian::Query::MatchNothing;
             return q;
-        case Xapian::Query::OP_AND:
-        case Xapian::Query::OP_OR:
-        case Xapian::Query::OP_AND_NOT:
-        case Xapian::Query::OP_XOR:
-        case Xapian::Query::OP_AND_MAYBE:
-        case Xapian::Query::OP_FILTER:
-        case Xapian::Query::OP_SYNONYM:
-        case Xapian::Query::OP_MAX: {
-            std::vector<Xapian::Query> subs;
-            for (size_t i = 0; i < q.get_num_subqueries(); ++i)
-                subs.push_back(without_absent_terms(q.get_subquery(i), db, state));
-            return Xapian::Query(q.get_type(), subs.begin(), subs.end());
-        }
         default:
-            return q;
+            break;
     }
+    if (!combines_subqueries(q)) return q;
+    std::vector<Xapian::Query> subs;
+    for (size_t i = 0; i < q.get_num_subqueries(); ++i)
+        subs.push_back(without_absent_terms(q.get_subquery(i), db, state));
+    return Xapian::Query(q.get_type(), subs.begin(), subs.end());
 }
 
 std::vector<std::string> terms_with_prefix(const Xapian::Database& db, const std::string& prefix) {
