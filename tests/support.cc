@@ -18,6 +18,12 @@ namespace fs = std::filesystem;
 
 namespace testing {
 
+bool has_term(const Xapian::Document& doc, const std::string& term) {
+    auto it = doc.termlist_begin();
+    it.skip_to(term);
+    return it != doc.termlist_end() && *it == term;
+}
+
 TempDir::TempDir() {
     std::string templ = (fs::temp_directory_path() / "rapportsok-test-XXXXXX").string();
     if (!::mkdtemp(templ.data())) throw std::runtime_error("mkdtemp failed");

@@ -1,10 +1,15 @@
 // Helpers for tests: temporary folders, running the programs, reading files.
 #pragma once
 
+#include <xapian.h>
+
 #include <string>
 #include <vector>
 
 namespace testing {
+
+// True when the document has the term.
+bool has_term(const Xapian::Document& doc, const std::string& term);
 
 // A fresh folder under the system's temporary folder, removed when the object goes.
 class TempDir {

@@ -9,17 +9,12 @@
 #include "tests/support.h"
 
 using rapportsok::Analyzer;
+using testing::has_term;
 
 namespace {
 
 std::vector<std::string> terms_of(const Xapian::Document& doc) {
     return std::vector<std::string>(doc.termlist_begin(), doc.termlist_end());
-}
-
-bool has_term(const Xapian::Document& doc, const std::string& term) {
-    auto it = doc.termlist_begin();
-    it.skip_to(term);
-    return it != doc.termlist_end() && *it == term;
 }
 
 }  // namespace

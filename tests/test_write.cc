@@ -15,6 +15,7 @@
 #include "tests/support.h"
 
 using namespace rapportsok;
+using testing::has_term;
 
 namespace {
 
@@ -36,10 +37,11 @@ Passage sample_passage() {
     return p;
 }
 
-bool has_term(const Xapian::Document& doc, const std::string& term) {
-    auto it = doc.termlist_begin();
-    it.skip_to(term);
-    return it != doc.termlist_end() && *it == term;
+// The passage's document, analysed as the indexer analyses it (no compound parts).
+Xapian::Document document_of(const Passage& p, const Analyzer& a) {
+    Xapian::TermGenerator tg;
+    a.configure(tg);
+    return make_document(p, a, tg);
 }
 
 Xapian::termcount wdf_of(const Xapian::Document& doc, const std::string& term) {
@@ -123,10 +125,8 @@ struct Index {
 
 TEST_CASE("makes the id, file, section, chapter and page filter terms", "[unit]") {
     Analyzer a;
-    Xapian::TermGenerator tg;
-    a.configure(tg);
     Passage p = sample_passage();
-    Xapian::Document doc = make_document(p, a, tg);
+    Xapian::Document doc = document_of(p, a);
     CHECK(has_term(doc, "Q0123456789abcdef"));
     CHECK(has_term(doc, "XFcorpus/rapport.txt"));
     CHECK(has_term(doc, "XS8"));
@@ -144,9 +144,7 @@ TEST_CASE("makes the id, file, section, chapter and page filter terms", "[unit]"
 
 TEST_CASE("indexes section title words with S and chapter words with XT", "[unit]") {
     Analyzer a;
-    Xapian::TermGenerator tg;
-    a.configure(tg);
-    Xapian::Document doc = make_document(sample_passage(), a, tg);
+    Xapian::Document doc = document_of(sample_passage(), a);
     CHECK(has_term(doc, "Syttrande"));
     CHECK(has_term(doc, "Spress"));
     CHECK(has_term(doc, "Sinformationsfrihet"));
@@ -161,9 +159,7 @@ TEST_CASE("indexes section title words with S and chapter words with XT", "[unit
 
 TEST_CASE("indexes the passage text unprefixed, with positions and stems", "[unit]") {
     Analyzer a;
-    Xapian::TermGenerator tg;
-    a.configure(tg);
-    Xapian::Document doc = make_document(sample_passage(), a, tg);
+    Xapian::Document doc = document_of(sample_passage(), a);
     CHECK(has_term(doc, "eu"));
     CHECK_FALSE(has_term(doc, "s"));
     CHECK(has_term(doc, "mänskliga"));
@@ -194,10 +190,8 @@ TEST_CASE("indexes the passage text unprefixed, with positions and stems", "[uni
 
 TEST_CASE("stores facet values and document data that decodes to the passage", "[unit]") {
     Analyzer a;
-    Xapian::TermGenerator tg;
-    a.configure(tg);
     Passage p = sample_passage();
-    Xapian::Document doc = make_document(p, a, tg);
+    Xapian::Document doc = document_of(p, a);
     CHECK(doc.get_value(slot::kChapter) == "MEDBORGERLIGA OCH POLITISKA RÄTTIGHETER");
     CHECK(doc.get_value(slot::kSection) ==
           "8\tYttrande-, press- och informationsfrihet, inklusive på internet");
