@@ -45,6 +45,14 @@ def vary(text, seed):
     return "\n".join(out)
 
 
+def write(path, text):
+    """Writes text to path (folders made as needed); returns its size in bytes."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    return len(text.encode())
+
+
 def subset(src, dst, target):
     total = 0
     for rel in txt_files(src):
@@ -71,13 +79,9 @@ def make(name, corpus, sets, synthetic):
             k += 1
             for rel, text in seeds:
                 body = vary(text, "syn%d:%s" % (k, rel)) if k > 1 else text
-                path = os.path.join(tmp, "kopia-%03d" % k, os.path.basename(rel))
-                os.makedirs(os.path.dirname(path), exist_ok=True)
-                with open(path, "w", encoding="utf-8") as fh:
-                    fh.write(body)
-                total += len(body.encode())
-        how = ("SYNTHETIC (no Debian corpus could be downloaded): the seed report in corpus/ "
-               "copied %d times, each copy after the first with the words of every text line "
+                total += write(os.path.join(tmp, "kopia-%03d" % k, os.path.basename(rel)), body)
+        how = ("SYNTHETIC (--synthetic, or no Debian corpus could be downloaded): the seed "
+               "report in corpus/ copied %d times, each copy after the first with the words of every text line "
                "shuffled; %d bytes" % (k, total))
     elif name == "50MB":
         make("10MB", corpus, sets, False)
@@ -89,11 +93,7 @@ def make(name, corpus, sets, synthetic):
                 if k:
                     text = vary(text, "kopia%d:%s" % (k, rel))
                     rel = os.path.join("kopia-%d" % k, rel)
-                path = os.path.join(tmp, rel)
-                os.makedirs(os.path.dirname(path), exist_ok=True)
-                with open(path, "w", encoding="utf-8") as fh:
-                    fh.write(text)
-                total += len(text.encode())
+                total += write(os.path.join(tmp, rel), text)
         how = ("the 10MB set and 4 copies of it (kopia-1..kopia-4) in which the words of every "
                "text line are shuffled (fixed seed per copy, file and line; the last word of the "
                "line and headings kept): not byte-identical, same vocabulary and layout; "
