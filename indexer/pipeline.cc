@@ -305,6 +305,13 @@ Xapian::WritableDatabase open_for_writing(const std::string& db, bool wait, std:
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
         } catch (const Xapian::DatabaseOpeningError&) {
             if (resolve(db) == target) throw;  // not a generation swapped away under us
+        } catch (const Xapian::DatabaseCorruptError& e) {
+            throw_corrupt(db, e.get_description());
+        } catch (const Xapian::DatabaseError& e) {
+            // A table cut short fails as a plain DatabaseError ("EOF reading block"); its
+            // subclasses (lock, opening, version) mean something else and keep their messages.
+            if (e.get_type() != std::string("DatabaseError")) throw;
+            throw_corrupt(db, e.get_description());
         }
     }
 }
@@ -636,16 +643,9 @@ int run_sync(const IndexOptions& o, std::ostream& out, std::ostream& err) {
     Xapian::WritableDatabase db;
     // A sync's one transaction buffers what a single writer may.
     const long buffered = flush_threshold_for(build_settings(o), 1);
-    try {
+    {
         FlushThreshold threshold(buffered);
         db = open_for_writing(o.db, o.wait, err);
-    } catch (const Xapian::DatabaseCorruptError& e) {
-        throw_corrupt(o.db, e.get_description());
-    } catch (const Xapian::DatabaseError& e) {
-        // A table cut short fails as a plain DatabaseError ("EOF reading block"); its subclasses
-        // (lock, opening, version) mean something else and keep their own messages.
-        if (e.get_type() != std::string("DatabaseError")) throw;
-        throw_corrupt(o.db, e.get_description());
     }
     if (holds_database(resolve(o.db))) check_intact(o.db, resolve(o.db));
     remove_leftovers(o.db);

@@ -400,6 +400,19 @@ TEST_CASE("a corrupt database is reported as corrupt by indexer and searcher, st
             CHECK(s.out.empty());
         }
     }
+
+    // --rebuild opens the database it replaces (for its lock): one that fails to open is
+    // reported as corrupt in the same words, and left as it is.
+    const std::string copy = ws.dir.file("kopia");
+    fs::remove_all(copy);
+    fs::copy(ws.db(), copy);
+    truncate_half(copy + "/docdata.glass");
+    const auto before = snapshot(copy);
+    auto r = testing::run({testing::indexer_bin(), "--rebuild", "--db", copy, "corpus"},
+                          ws.dir.path());
+    CHECK(r.status == 2);
+    CHECK_THAT(r.err, Catch::StartsWith("indexer: the database at " + copy + " is corrupt"));
+    CHECK(snapshot(copy) == before);
 }
 
 // ---------------------------------------------------------------------------------------------
