@@ -106,6 +106,11 @@ constexpr long long kMinShardBytes = 512 * 1024;
 
 }  // namespace
 
+RemoveOnExit::~RemoveOnExit() {
+    std::error_code ec;
+    if (!keep) fs::remove_all(path, ec);
+}
+
 long flush_threshold_for(const BuildSettings& s, int writers) {
     const long buffer_mb = std::max(0L, s.memory_mb - kBaseMb) / std::max(1, writers) - kThreadMb;
     return std::clamp(buffer_mb * 1024 * 1024 / kBufferBytesPerDocument, kMinThreshold,
@@ -208,14 +213,6 @@ void index_shard(Shard& shard, const std::vector<std::string>& files,
     }
 }
 
-// Removes a folder when the build leaves, however it leaves.
-struct RemoveOnExit {
-    fs::path path;
-    ~RemoveOnExit() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
 
 }  // namespace
 

@@ -27,6 +27,14 @@ Report load_report(const Source& src);
 long sync_one(IndexWriter& writer, Xapian::WritableDatabase& db, const std::string& file,
               std::ostream& err, SyncStats& stats, bool& failed);
 
+// Removes a folder (and what is in it) when it goes out of scope, however the scope is left,
+// unless kept.
+struct RemoveOnExit {
+    std::filesystem::path path;
+    bool keep = false;
+    ~RemoveOnExit();
+};
+
 // What the indexer may use.
 struct BuildSettings {
     int jobs = 0;          // threads for a full build; 0: one a core

@@ -531,14 +531,7 @@ int run_rebuild(const IndexOptions& o, std::ostream& out, std::ostream& err) {
     {
         // Left half-built by a failure, the new generation goes now (else the next --rebuild
         // would remove it).
-        struct RemoveUnlessBuilt {
-            fs::path path;
-            bool built = false;
-            ~RemoveUnlessBuilt() {
-                std::error_code ec;
-                if (!built) fs::remove_all(path, ec);
-            }
-        } guard{fresh};
+        RemoveOnExit guard{fresh};  // kept once built
         Xapian::WritableDatabase db;
         try {
             db = build_database(files, fresh, gens / (fresh.filename().string() + ".build"),
@@ -546,7 +539,7 @@ int run_rebuild(const IndexOptions& o, std::ostream& out, std::ostream& err) {
         } catch (const Xapian::DatabaseError& e) {
             throw_write_failed(o.db, e);
         }
-        guard.built = true;
+        guard.keep = true;
         swap_in(stub, fs::path(gens.filename()) / fresh.filename(), gens);
         const std::string name = (fs::path(o.db).parent_path() / gens.filename() /
                                   fresh.filename()).string();
@@ -603,13 +596,7 @@ int full_build(const IndexOptions& o, Xapian::WritableDatabase& empty,
                std::ostream& out, std::ostream& err, bool failed) {
     const fs::path dir = resolve(o.db);
     const fs::path work = dir.parent_path() / ("." + dir.filename().string() + ".build");
-    struct RemoveOnExit {
-        fs::path path;
-        ~RemoveOnExit() {
-            std::error_code ec;
-            fs::remove_all(path, ec);
-        }
-    } cleanup{work};
+    RemoveOnExit cleanup{work};
     // What a killed build left: no other indexer can be building here, we hold the lock.
     fs::remove_all(work);
     fs::create_directories(work);
