@@ -330,12 +330,8 @@ Xapian::Query Expander::expand_free_word(const std::string& w) {
         std::vector<Expansion> used;
         std::vector<std::string> unknown;
     };
-    thread_local std::string cached_state;
-    thread_local std::unordered_map<std::string, Done> cache;
-    if (cached_state != state_ || cache.size() > 20000) {
-        cache.clear();
-        cached_state = state_;
-    }
+    thread_local StateMemo<Done> memo(20000);
+    auto& cache = memo.at(state_);
     const auto& o = options_;
     std::string key = std::string{char('0' + o.inflections), char('0' + o.diacritics),
                                   char('0' + o.compounds), char('0' + o.synonyms),

@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "indexer/common/analysis.h"
@@ -87,6 +88,27 @@ private:
 // Identifies what a database holds: its UUID and revision ("" when it has none, e.g. several
 // databases at once). Results computed from the index alone stay valid while it is unchanged.
 std::string database_state(const Xapian::Database& db);
+
+// What searches compute from the index, kept for one database state (keep one per thread: it
+// is not locked). at(state) gives the memo emptied when the state differs from the last one,
+// when there is none (nothing is kept then), or when it holds more than max entries.
+template <class Value>
+class StateMemo {
+public:
+    explicit StateMemo(size_t max) : max_(max) {}
+    std::unordered_map<std::string, Value>& at(const std::string& state) {
+        if (state.empty() || state != state_ || memo_.size() > max_) {
+            memo_.clear();
+            state_ = state;
+        }
+        return memo_;
+    }
+
+private:
+    size_t max_;
+    std::string state_;
+    std::unordered_map<std::string, Value> memo_;
+};
 
 // Lowercase words of a text as Xapian's query parser makes them (runs of letters and digits).
 std::vector<std::string> query_words(const Analyzer& analyzer, const std::string& text);

@@ -106,14 +106,9 @@ Xapian::Query or_terms(const std::vector<std::string>& terms) {
 // chapter boosts of most words. Whether a term exists is remembered per database revision.
 Xapian::Query without_absent_terms(const Xapian::Query& q, const Xapian::Database& db,
                                    const std::string& state) {
-    thread_local std::string known_state;
-    thread_local std::unordered_map<std::string, bool> known;
-    if (state.empty() || known_state != state || known.size() > 100000) {
-        known.clear();
-        known_state = state;
-    }
+    thread_local StateMemo<bool> memo(100000);
+    auto& known = memo.at(state);
     auto exists = [&](const std::string& t) {
-        if (state.empty()) return db.term_exists(t);
         auto it = known.find(t);
         if (it == known.end()) it = known.emplace(t, db.term_exists(t)).first;
         return it->second;
