@@ -55,13 +55,13 @@ long flush_threshold_for(const BuildSettings& settings, int writers);
 // of the object, unless XAPIAN_FLUSH_THRESHOLD is set already: then the user's value stands.
 // Only from the main thread, with no other thread running (setenv).
 class FlushThreshold {
-public:
+  public:
     explicit FlushThreshold(long documents);
     ~FlushThreshold();
     FlushThreshold(const FlushThreshold&) = delete;
     FlushThreshold& operator=(const FlushThreshold&) = delete;
 
-private:
+  private:
     bool set_ = false;
 };
 

@@ -102,7 +102,8 @@ bool ends_sentence(std::string_view paragraph) {
 std::optional<NumberedHeading> numbered_heading(std::string_view text) {
     size_t i = 0;
     int n = 0;
-    while (i < text.size() && i < 4 && text[i] >= '0' && text[i] <= '9') n = n * 10 + (text[i++] - '0');
+    while (i < text.size() && i < 4 && text[i] >= '0' && text[i] <= '9')
+        n = n * 10 + (text[i++] - '0');
     if (i == 0 || i > 3 || i >= text.size() || text[i] != '.') return std::nullopt;
     ++i;
     if (i >= text.size() || text[i] != ' ') return std::nullopt;
@@ -140,8 +141,8 @@ void join_line(std::string& paragraph, std::string_view raw_before, std::string_
     }
     std::string_view before = raw_before;
     while (!before.empty() && (before.back() == '\t')) before.remove_suffix(1);
-    bool hyphen_at_end = !before.empty() && before.back() == '-' && !paragraph.empty() &&
-                         paragraph.back() == '-';
+    bool hyphen_at_end =
+        !before.empty() && before.back() == '-' && !paragraph.empty() && paragraph.back() == '-';
     if (hyphen_at_end) {
         // The word before the hyphen, to tell "Kazak-" (broken) from "HBT-" (a real compound).
         std::string_view p(paragraph);
@@ -156,8 +157,8 @@ void join_line(std::string& paragraph, std::string_view raw_before, std::string_
             if (is_lower(c)) stem_has_lower = true;
         }
         char32_t c = first_cp(next);
-        static const std::array<const char*, 6> kConjunctions = {"och", "eller", "samt",
-                                                                 "respektive", "som", "till"};
+        static const std::array<const char*, 6> kConjunctions = {"och",        "eller", "samt",
+                                                                 "respektive", "som",   "till"};
         std::string w = first_word(next);
         bool conjunction = false;
         for (const char* k : kConjunctions) conjunction = conjunction || w == k;
@@ -220,7 +221,7 @@ void split_long(Block&& block, const std::vector<LineMark>& marks, std::vector<B
     size_t from = 0;
     while (from < block.text.size()) {
         size_t to = block.text.size() - from <= kMaxPassageBytes ? block.text.size()
-                                                                  : cut_point(block.text, from);
+                                                                 : cut_point(block.text, from);
         Block piece;
         piece.text = block.text.substr(from, to - from);
         while (!piece.text.empty() && piece.text.back() == ' ') piece.text.pop_back();
@@ -256,7 +257,8 @@ Cleaned clean(const std::string& text) {
             std::string_view l(text.data() + pos, end - pos);
             size_t ff;
             while ((ff = l.find('\f')) != std::string_view::npos) {
-                if (!blank(l.substr(0, ff))) lines.push_back({l.substr(0, ff), number, pending_ff}), pending_ff = 0;
+                if (!blank(l.substr(0, ff)))
+                    lines.push_back({l.substr(0, ff), number, pending_ff}), pending_ff = 0;
                 ++pending_ff;
                 l = l.substr(ff + 1);
             }
@@ -290,9 +292,9 @@ Cleaned clean(const std::string& text) {
     int page = 1;
     Block cur;
     std::vector<LineMark> marks;  // of cur
-    std::string_view prev_raw;   // the paragraph's last raw line, for broken words
-    bool prev_was_text = false;  // the line just before was a text line (no empty line between)
-    bool page_break = false;     // a page break since the paragraph's last line
+    std::string_view prev_raw;    // the paragraph's last raw line, for broken words
+    bool prev_was_text = false;   // the line just before was a text line (no empty line between)
+    bool page_break = false;      // a page break since the paragraph's last line
     auto flush = [&]() {
         if (!cur.text.empty()) split_long(std::move(cur), marks, out.blocks);
         cur = Block();

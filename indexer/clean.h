@@ -10,8 +10,8 @@
 namespace rapportsok {
 
 struct Block {
-    std::string text;      // cleaned, one line, NFC
-    long first_line = 0;   // 1-based
+    std::string text;     // cleaned, one line, NFC
+    long first_line = 0;  // 1-based
     long last_line = 0;
     int page = 1;
     int last_page = 1;

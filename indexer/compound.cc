@@ -10,7 +10,7 @@ namespace rapportsok {
 
 namespace {
 
-constexpr size_t kMinPart = 4;   // code points: shorter parts split too much ("kon|troll")
+constexpr size_t kMinPart = 4;  // code points: shorter parts split too much ("kon|troll")
 constexpr size_t kMinWord = 8;
 
 }  // namespace
@@ -62,10 +62,10 @@ bool Decompounder::is_tail(const std::string& w) const {
     if (code_points(w) < kMinPart) return false;
     if (is_word(w)) return true;
     // Inflected forms the stemmer leaves apart from the base ("språket", "resurser").
-    static const char* const kEndings[] = {
-        "arnas", "ernas", "ornas", "arna", "erna", "orna", "ens", "ets", "nas", "ars", "ers",
-        "ors",   "na",    "en",    "et",   "er",   "ar",   "or",  "ns",  "ts",  "n",   "t",
-        "s",     "e",     "a"};
+    static const char* const kEndings[] = {"arnas", "ernas", "ornas", "arna", "erna", "orna", "ens",
+                                           "ets",   "nas",   "ars",   "ers",  "ors",  "na",   "en",
+                                           "et",    "er",    "ar",    "or",   "ns",   "ts",   "n",
+                                           "t",     "s",     "e",     "a"};
     for (const char* e : kEndings) {
         std::string end(e);
         if (w.size() > end.size() + 3 && w.compare(w.size() - end.size(), end.size(), end) == 0 &&
@@ -117,8 +117,8 @@ std::vector<std::string> Decompounder::split_uncached(const std::string& w) cons
         if (!is_tail(tail)) continue;
         if (is_head(head, base)) return {base, tail};
         // A head that is a compound itself: "människorätts|kommission".
-        std::vector<std::string> inner = split(head.back() == 's' ? head.substr(0, head.size() - 1)
-                                                                  : head);
+        std::vector<std::string> inner =
+            split(head.back() == 's' ? head.substr(0, head.size() - 1) : head);
         if (!inner.empty()) {
             inner.push_back(tail);
             return inner;

@@ -13,7 +13,7 @@
 namespace rapportsok {
 
 class Decompounder {
-public:
+  public:
     // Uses hunspell's Swedish list when it is installed (read once per process and shared by
     // every Decompounder); works from added words alone if not.
     explicit Decompounder(const Analyzer& analyzer,
@@ -26,14 +26,14 @@ public:
     // when it is not one. Parts are as in the word, the linking letter dropped.
     std::vector<std::string> split(const std::string& lowercase_word) const;
 
-private:
+  private:
     std::vector<std::string> split_uncached(const std::string& lowercase_word) const;
     bool is_word(const std::string& w) const;
     bool is_head(const std::string& w, std::string& base) const;
     bool is_tail(const std::string& w) const;
 
     const std::unordered_set<std::string>& dictionary_;  // shared, never changed once read
-    std::unordered_set<std::string> words_;               // the reports' own words
+    std::unordered_set<std::string> words_;              // the reports' own words
     // Splits already made: a word is split once however often it occurs. Cleared when a new
     // word arrives, since a new word can make a new split possible.
     mutable std::unordered_map<std::string, std::vector<std::string>> splits_;

@@ -1,8 +1,8 @@
 // indexer: keeps a Xapian database of report passages in step with the report files.
-#include <CLI/CLI.hpp>
 #include <unistd.h>
 #include <xapian.h>
 
+#include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "indexer/common/errors.h"
@@ -27,8 +27,8 @@ int main(int argc, char** argv) try {
     app.add_option("--db", o.db, "database folder (default: $RAPPORTSOK_DB, else index)");
     app.add_flag("--dry-run", o.dry_run, "print the passages found; touch no database");
     app.add_flag("--json", o.json, "JSON output (one line per passage with --dry-run)");
-    auto* check = app.add_flag("--check", o.check,
-                               "write nothing; exit 1 listing what is out of date");
+    auto* check =
+        app.add_flag("--check", o.check, "write nothing; exit 1 listing what is out of date");
     auto* rebuild = app.add_flag("--rebuild", o.rebuild,
                                  "build a new database from scratch and swap it in atomically");
     auto* watch = app.add_flag("--watch", o.watch,

@@ -5,7 +5,6 @@
 #include <unistd.h>
 #include <xapian.h>
 
-#include <sstream>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -13,13 +12,14 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <optional>
 #include <iomanip>
 #include <iostream>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "indexer/build.h"
@@ -27,9 +27,9 @@
 #include "indexer/common/analysis.h"
 #include "indexer/common/errors.h"
 #include "indexer/common/schema.h"
+#include "indexer/progress.h"
 #include "indexer/read.h"
 #include "indexer/structure.h"
-#include "indexer/progress.h"
 #include "indexer/watch.h"
 #include "indexer/write.h"
 
@@ -56,8 +56,8 @@ std::string files_state(const fs::path& dir) {
     for (const auto& e : fs::directory_iterator(dir, ec)) {
         const std::string name = e.path().filename().string();
         struct stat st;
-        if (name.rfind(kVerified, 0) == 0 || name == "flintlock" || ::stat(e.path().c_str(), &st) != 0 ||
-            !S_ISREG(st.st_mode))
+        if (name.rfind(kVerified, 0) == 0 || name == "flintlock" ||
+            ::stat(e.path().c_str(), &st) != 0 || !S_ISREG(st.st_mode))
             continue;
         lines.push_back(name + " " + std::to_string(st.st_size) + " " +
                         std::to_string(static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL +
@@ -127,13 +127,13 @@ void check_db_folder(const std::string& db) {
     for (const auto& e : fs::directory_iterator(db, ec)) {
         const std::string name = e.path().filename().string();
         const std::string ext = e.path().extension().string();
-        if (name != "flintlock" && name.rfind("iam", 0) != 0 && ext != ".glass" &&
-            ext != ".DB" && ext != ".tmp" && name.rfind("changes", 0) != 0 &&
-            name.rfind(kVerified, 0) != 0)
+        if (name != "flintlock" && name.rfind("iam", 0) != 0 && ext != ".glass" && ext != ".DB" &&
+            ext != ".tmp" && name.rfind("changes", 0) != 0 && name.rfind(kVerified, 0) != 0)
             xapian_only = false;
     }
     if (!ec && xapian_only) return;
-    throw UsageError(db + " is a folder that holds no Xapian database; refusing to write into it "
+    throw UsageError(db +
+                     " is a folder that holds no Xapian database; refusing to write into it "
                      "(give another --db, or remove the folder)");
 }
 
@@ -222,13 +222,16 @@ std::vector<std::string> collect_files(const std::vector<std::string>& paths, st
                 continue;
             }
             if (!e.is_regular_file(ec2)) {
-                if (e.is_symlink(ec2) && !fs::exists(e.path(), ec2) && indexable_name(e.path().filename().string())) {
-                    err << "indexer: " << e.path().string() << ": broken or looping symbolic link\n";
+                if (e.is_symlink(ec2) && !fs::exists(e.path(), ec2) &&
+                    indexable_name(e.path().filename().string())) {
+                    err << "indexer: " << e.path().string()
+                        << ": broken or looping symbolic link\n";
                     failed = true;
                 }
                 continue;
             }
-            if (indexable_name(e.path().filename().string())) found.push_back(e.path().lexically_normal().string());
+            if (indexable_name(e.path().filename().string()))
+                found.push_back(e.path().lexically_normal().string());
         }
         if (ec) {
             err << "indexer: " << given << ": " << ec.message() << "\n";
@@ -329,8 +332,7 @@ long long total_size(const std::vector<std::string>& files) {
 
 // The bar goes to options.progress, the terminal, when main() found one; nowhere otherwise.
 std::unique_ptr<Progress> make_progress(const IndexOptions& o,
-                                        const std::vector<std::string>& files,
-                                        std::ostream& err) {
+                                        const std::vector<std::string>& files, std::ostream& err) {
     const bool terminal = o.progress != nullptr && !o.quiet;
     return std::make_unique<Progress>(terminal ? *o.progress : err, terminal,
                                       static_cast<long>(files.size()),
@@ -359,8 +361,8 @@ void write_out_buffers(Xapian::WritableDatabase& db) {
 // run's changes or none, and a killed run leaves the last committed state. Buffers are
 // written out every `buffered` documents.
 void sync_into(Xapian::WritableDatabase& db, const std::vector<std::string>& files,
-               const std::string& db_name, long buffered, Progress& progress,
-               std::ostream& err, SyncStats& stats, bool& failed) {
+               const std::string& db_name, long buffered, Progress& progress, std::ostream& err,
+               SyncStats& stats, bool& failed) {
     Analyzer analyzer;
     const std::string fp = analyzer.fingerprint();
     std::string stored = db.get_metadata(meta::kAnalysis);
@@ -416,8 +418,8 @@ std::string plural(long n, const char* one, const char* many) {
 // "1 file changed: 1 passage added, 0 updated, 0 removed, 61 unchanged (0.01 s)", then the
 // database's totals. "unchanged" counts every passage kept as it was, relined ones included, so
 // that added + updated + unchanged is the database's passage count.
-void print_summary(const IndexOptions& o, Xapian::Database& db, const SyncStats& stats,
-                   double secs, const std::string& rebuilt_as, std::ostream& out) {
+void print_summary(const IndexOptions& o, Xapian::Database& db, const SyncStats& stats, double secs,
+                   const std::string& rebuilt_as, std::ostream& out) {
     const long passages = static_cast<long>(db.get_doccount());
     const long terms = count_terms(db);
     long files = 0;
@@ -425,18 +427,20 @@ void print_summary(const IndexOptions& o, Xapian::Database& db, const SyncStats&
     for (auto it = db.metadata_keys_begin(pfx); it != db.metadata_keys_end(pfx); ++it) ++files;
     if (o.json) {
         json j = {{"db", o.db},
-                  {"files", {{"seen", stats.files_seen},
-                             {"changed", stats.files_changed},
-                             {"unchanged", stats.files_unchanged},
-                             {"removed", stats.files_removed},
-                             {"failed", stats.files_failed},
-                             {"total", files}}},
-                  {"passages", {{"added", stats.added},
-                                {"updated", stats.updated},
-                                {"removed", stats.removed},
-                                {"unchanged", stats.unchanged},
-                                {"relined", stats.relined},
-                                {"total", passages}}},
+                  {"files",
+                   {{"seen", stats.files_seen},
+                    {"changed", stats.files_changed},
+                    {"unchanged", stats.files_unchanged},
+                    {"removed", stats.files_removed},
+                    {"failed", stats.files_failed},
+                    {"total", files}}},
+                  {"passages",
+                   {{"added", stats.added},
+                    {"updated", stats.updated},
+                    {"removed", stats.removed},
+                    {"unchanged", stats.unchanged},
+                    {"relined", stats.relined},
+                    {"total", passages}}},
                   {"terms", terms},
                   {"seconds", secs}};
         if (!rebuilt_as.empty()) j["rebuilt"] = rebuilt_as;
@@ -472,8 +476,8 @@ void sync_folder(const fs::path& dir) {
 // replaced by rename(2); a plain database folder (left by a first run) is exchanged with the new
 // stub by renameat2(RENAME_EXCHANGE), also in one step, then moved in among the generations.
 void swap_in(const fs::path& stub, const fs::path& target, const fs::path& gens) {
-    const fs::path tmp =
-        stub.parent_path() / ("." + stub.filename().string() + ".swap-" + std::to_string(::getpid()));
+    const fs::path tmp = stub.parent_path() /
+                         ("." + stub.filename().string() + ".swap-" + std::to_string(::getpid()));
     {
         std::string text = "auto " + target.string() + "\n";
         int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -541,8 +545,8 @@ int run_rebuild(const IndexOptions& o, std::ostream& out, std::ostream& err) {
         }
         guard.keep = true;
         swap_in(stub, fs::path(gens.filename()) / fresh.filename(), gens);
-        const std::string name = (fs::path(o.db).parent_path() / gens.filename() /
-                                  fresh.filename()).string();
+        const std::string name =
+            (fs::path(o.db).parent_path() / gens.filename() / fresh.filename()).string();
         print_summary(o, db, stats, seconds_since(t0), name, out);
         db.close();
         mark_verified(fresh);
@@ -604,8 +608,8 @@ int full_build(const IndexOptions& o, Xapian::WritableDatabase& empty,
     SyncStats stats;
     Xapian::WritableDatabase db;
     try {
-        db = build_database(files, work / "db", work / "shards", build_settings(o), *progress,
-                            err, stats, failed);
+        db = build_database(files, work / "db", work / "shards", build_settings(o), *progress, err,
+                            stats, failed);
     } catch (const Xapian::DatabaseCorruptError& e) {
         throw_corrupt(o.db, e.get_description());
     } catch (const Xapian::DatabaseError& e) {

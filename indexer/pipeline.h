@@ -37,7 +37,7 @@ int run_sync(const IndexOptions& options, std::ostream& out, std::ostream& err);
 
 // Another indexer holds the database's write lock (main() reports it like any UsageError).
 class DatabaseBusy : public UsageError {
-public:
+  public:
     using UsageError::UsageError;
 };
 

@@ -11,7 +11,7 @@
 namespace rapportsok {
 
 class Progress {
-public:
+  public:
     using Clock = std::function<std::chrono::steady_clock::time_point()>;
 
     // Draws on out only when terminal is true (out is then the terminal itself, with no line
@@ -36,7 +36,7 @@ public:
     // The bar as drawn now, without "\r" (for tests).
     std::string line() const;
 
-private:
+  private:
     std::string line_locked(std::chrono::steady_clock::time_point now) const;
     void draw_locked(bool force);
 

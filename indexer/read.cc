@@ -96,8 +96,8 @@ Source decode_source(const std::string& path, const std::string& bytes) {
                 text = convert(path, "ISO-8859-1", text.data(), text.size());
             }
         } else {
-            throw InputError(path, line_of(text, bad), "invalid UTF-8 (byte offset " +
-                                                           std::to_string(bad + start) + ")");
+            throw InputError(path, line_of(text, bad),
+                             "invalid UTF-8 (byte offset " + std::to_string(bad + start) + ")");
         }
     }
     text = normalise_line_ends(text);

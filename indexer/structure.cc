@@ -78,8 +78,8 @@ Report structure(const std::string& file, const Cleaned& cleaned) {
                 h->title.size() <= 200)
                 r.warnings.push_back(file + ":" + std::to_string(b.first_line) +
                                      ": numbered line \"" + std::to_string(h->number) +
-                                     ".\" is out of order after section " +
-                                     std::to_string(last) + "; kept as text");
+                                     ".\" is out of order after section " + std::to_string(last) +
+                                     "; kept as text");
         }
         if (i == 0 && !any_heading && r.title.empty() && b.text.size() <= 160 &&
             !ends_like_sentence(b.text) && cleaned.blocks.size() > 1) {

@@ -13,7 +13,7 @@ namespace rapportsok {
 struct Report {
     std::string file;
     std::string title;
-    std::vector<std::string> chapters;                // in order
+    std::vector<std::string> chapters;                  // in order
     std::vector<std::pair<int, std::string>> sections;  // number, title, in order
     std::vector<Passage> passages;
     int pages = 1;

@@ -33,7 +33,7 @@ constexpr uint32_t kMask = IN_CLOSE_WRITE | IN_MODIFY | IN_CREATE | IN_DELETE | 
                            IN_MOVED_TO | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF;
 
 class Watcher {
-public:
+  public:
     Watcher(const IndexOptions& o) : fd_(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) {
         if (fd_ < 0) throw UsageError(std::string("cannot watch files: ") + std::strerror(errno));
         std::error_code ec;
@@ -109,7 +109,7 @@ public:
         return relevant;
     }
 
-private:
+  private:
     // Hidden folders and the database itself (its commits must not wake us up).
     bool skipped(const fs::path& dir) const {
         std::string name = dir.filename().string();

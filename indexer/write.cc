@@ -1,16 +1,15 @@
 #include "indexer/write.h"
 
-#include "indexer/acronyms.h"
-#include "indexer/common/text.h"
-
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
-
 #include <optional>
 #include <unordered_map>
+
+#include "indexer/acronyms.h"
+#include "indexer/common/text.h"
 
 namespace rapportsok {
 
@@ -136,7 +135,6 @@ std::vector<std::string> IndexWriter::indexed_files() const {
         files.push_back((*it).substr(pfx.size()));
     return files;
 }
-
 
 void IndexWriter::learn_words(const Report& report) {
     if (!parts_) parts_ = std::make_unique<Decompounder>(analyzer_);

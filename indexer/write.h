@@ -35,7 +35,7 @@ struct SyncStats {
 };
 
 class IndexWriter {
-public:
+  public:
     IndexWriter(Xapian::WritableDatabase& db, const Analyzer& analyzer);
 
     // True when the database's record of the file matches size, mtime and hash.
@@ -52,7 +52,7 @@ public:
     // Rewrites the summaries of all file records (chapters, acronyms) that searches read.
     void update_summaries();
 
-private:
+  private:
     // Writes the passage's document, as a new one or in place of replace.
     void add(const Passage& p, const std::vector<std::string>& words,
              std::optional<Xapian::docid> replace);

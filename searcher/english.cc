@@ -71,7 +71,8 @@ std::vector<std::string> EnglishDictionary::lookup(const std::string& head) cons
             size_t from_at = 0;
             while (from_at <= l.size()) {
                 size_t sep = l.find_first_of(",;", from_at);
-                std::string t = trim(l.substr(from_at, sep == std::string::npos ? sep : sep - from_at));
+                std::string t =
+                    trim(l.substr(from_at, sep == std::string::npos ? sep : sep - from_at));
                 size_t paren = t.find('(');
                 if (paren != std::string::npos) t = trim(t.substr(0, paren));
                 if (!t.empty() && t.size() < 60) out.push_back(t);

@@ -9,10 +9,9 @@
 namespace rapportsok {
 
 class EnglishDictionary {
-public:
+  public:
     // Reads PREFIX.index and PREFIX.dict.dz; empty (translating nothing) when they are missing.
-    explicit EnglishDictionary(
-        const std::string& prefix = "/usr/share/dictd/freedict-eng-swe");
+    explicit EnglishDictionary(const std::string& prefix = "/usr/share/dictd/freedict-eng-swe");
 
     bool available() const { return !entries_.empty(); }
 
@@ -20,9 +19,9 @@ public:
     // "child", "elections" -> "election"). Multi-word translations are kept whole.
     std::vector<std::string> translate(const std::string& lowercase_word) const;
 
-private:
+  private:
     std::vector<std::string> lookup(const std::string& headword) const;
-    std::string dict_;                                             // the uncompressed text
+    std::string dict_;                                               // the uncompressed text
     std::multimap<std::string, std::pair<size_t, size_t>> entries_;  // headword -> offset, length
 };
 

@@ -59,7 +59,7 @@ std::vector<std::string> Expander::accented_forms(const std::string& w) const {
         if (c >= 0x80) return out;  // typed with å/ä/ö: those letters are meant as typed
     // No letter that could have lost an accent: nothing but the word itself to find.
     if (w.find_first_of("aoeu") == std::string::npos) return out;
-    long budget = 4000;             // bounded work for pathological input
+    long budget = 4000;  // bounded work for pathological input
     std::string prefix;
     int accents = 0;  // in prefix; without any, it is the word's own start
     std::function<void(size_t)> walk = [&](size_t i) {
@@ -137,14 +137,14 @@ Xapian::Query Expander::expand_word(const std::string& w) {
             Xapian::Query part = parts.size() == 1 ? Xapian::Query(parts.front())
                                                    : Xapian::Query(Xapian::Query::OP_SYNONYM,
                                                                    parts.begin(), parts.end());
-            main = Xapian::Query(Xapian::Query::OP_OR, main,
-                                 Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, part,
-                                               options_.compound_weight));
+            main = Xapian::Query(
+                Xapian::Query::OP_OR, main,
+                Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, part, options_.compound_weight));
         }
     }
     // Known in some form: as written, inflected, or as a part of compounds.
-    const bool known = terms.size() > 1 || !parts.empty() || db_.term_exists(w) ||
-                       db_.term_exists(terms.front());
+    const bool known =
+        terms.size() > 1 || !parts.empty() || db_.term_exists(w) || db_.term_exists(terms.front());
     if (!known) {
         // Not Swedish the index knows in any form: perhaps English.
         Xapian::Query translated = english(w);
@@ -171,9 +171,9 @@ Xapian::Query Expander::expand_word(const std::string& w) {
     // The message names the accented words themselves, not their inflections.
     used_.push_back({w, accented, "diacritics"});
     Xapian::Query folded(Xapian::Query::OP_SYNONYM, folded_terms.begin(), folded_terms.end());
-    return Xapian::Query(Xapian::Query::OP_OR, main,
-                         Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, folded,
-                                       options_.folded_weight));
+    return Xapian::Query(
+        Xapian::Query::OP_OR, main,
+        Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, folded, options_.folded_weight));
 }
 
 extern const std::string_view kSynonymsText;
@@ -261,8 +261,8 @@ std::vector<std::vector<std::string>> Expander::synonyms_of(const std::vector<st
     Expansion e{"", {}, "synonym"};
     for (const std::string& w : key) e.word += (e.word.empty() ? "" : " ") + w;
     for (const auto& group : *groups_) {
-        bool in = std::any_of(group.begin(), group.end(),
-                              [&](const Member& m) { return m.key == key; });
+        bool in =
+            std::any_of(group.begin(), group.end(), [&](const Member& m) { return m.key == key; });
         if (!in) continue;
         for (const Member& m : group) {
             if (m.key == key) continue;
@@ -333,11 +333,11 @@ Xapian::Query Expander::expand_free_word(const std::string& w) {
     thread_local StateMemo<Done> memo(20000);
     auto& cache = memo.at(state_);
     const auto& o = options_;
-    std::string key = std::string{char('0' + o.inflections), char('0' + o.diacritics),
-                                  char('0' + o.compounds), char('0' + o.synonyms),
-                                  char('0' + o.english)} +
-                      std::to_string(o.folded_weight) + "," + std::to_string(o.compound_weight) +
-                      "," + std::to_string(o.synonym_weight) + ":" + w;
+    std::string key =
+        std::string{char('0' + o.inflections), char('0' + o.diacritics), char('0' + o.compounds),
+                    char('0' + o.synonyms), char('0' + o.english)} +
+        std::to_string(o.folded_weight) + "," + std::to_string(o.compound_weight) + "," +
+        std::to_string(o.synonym_weight) + ":" + w;
     auto hit = cache.find(key);
     if (hit == cache.end()) {
         const size_t used_before = used_.size(), unknown_before = unknown_.size();
@@ -382,7 +382,8 @@ Xapian::Query Expander::rewrite(const Xapian::Query& q) {
     std::vector<std::string> leaf_words;  // the free words in order, for multi-word names
     for (size_t i = 0; i < q.get_num_subqueries(); ++i) {
         Xapian::Query sub = q.get_subquery(i);
-        if (sub.get_type() == Xapian::Query::LEAF_TERM) leaf_words.push_back(*sub.get_terms_begin());
+        if (sub.get_type() == Xapian::Query::LEAF_TERM)
+            leaf_words.push_back(*sub.get_terms_begin());
         subs.push_back(rewrite(sub));
     }
     if (q.get_type() == Xapian::Query::OP_OR && options_.synonyms && leaf_words.size() > 1) {
@@ -393,8 +394,8 @@ Xapian::Query Expander::rewrite(const Xapian::Query& q) {
             for (const Member& m : group) {
                 if (m.key.size() < 2 || m.key.size() > leaf_words.size()) continue;
                 if (std::find(found.begin(), found.end(), m.key) != found.end()) continue;
-                if (std::search(leaf_words.begin(), leaf_words.end(), m.key.begin(),
-                                m.key.end()) != leaf_words.end())
+                if (std::search(leaf_words.begin(), leaf_words.end(), m.key.begin(), m.key.end()) !=
+                    leaf_words.end())
                     found.push_back(m.key);
             }
         }

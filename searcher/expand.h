@@ -23,11 +23,11 @@ struct ExpandOptions {
     bool inflections = true;
     bool diacritics = true;  // "overklagas" also finds "överklagas", at a lower weight
     double folded_weight = 0.7;
-    bool compounds = true;   // "budget" also finds "statsbudgeten", at a lower weight
+    bool compounds = true;  // "budget" also finds "statsbudgeten", at a lower weight
     double compound_weight = 0.5;
-    bool synonyms = true;    // FN = Förenta nationerna = UN; acronyms the reports define
+    bool synonyms = true;  // FN = Förenta nationerna = UN; acronyms the reports define
     double synonym_weight = 0.8;
-    bool english = true;     // a word the index does not know, translated from English
+    bool english = true;  // a word the index does not know, translated from English
 };
 
 struct Expansion {
@@ -37,7 +37,7 @@ struct Expansion {
 };
 
 class Expander {
-public:
+  public:
     Expander(const Xapian::Database& db, const Analyzer& analyzer, ExpandOptions options);
 
     // Rewrites a query parsed without stemming: each free word becomes its stem, joined as one
@@ -50,7 +50,7 @@ public:
     // Free words the index knows in no form: candidates for spelling correction.
     const std::vector<std::string>& unknown() const { return unknown_; }
 
-private:
+  private:
     Xapian::Query expand_word(const std::string& word);
     // expand_word with synonyms, remembered per database revision.
     Xapian::Query expand_free_word(const std::string& word);
@@ -66,7 +66,7 @@ private:
 
     Xapian::Query english(const std::string& word);
 
-public:
+  public:
     struct Member {
         std::string text;                // as written, for messages
         std::vector<std::string> words;  // lowercase words
@@ -74,7 +74,7 @@ public:
     };
     using Groups = std::vector<std::vector<Member>>;
 
-private:
+  private:
     const Xapian::Database& db_;
     const Analyzer& analyzer_;
     ExpandOptions options_;
@@ -94,7 +94,7 @@ std::string database_state(const Xapian::Database& db);
 // when there is none (nothing is kept then), or when it holds more than max entries.
 template <class Value>
 class StateMemo {
-public:
+  public:
     explicit StateMemo(size_t max) : max_(max) {}
     std::unordered_map<std::string, Value>& at(const std::string& state) {
         if (state.empty() || state != state_ || memo_.size() > max_) {
@@ -104,7 +104,7 @@ public:
         return memo_;
     }
 
-private:
+  private:
     size_t max_;
     std::string state_;
     std::unordered_map<std::string, Value> memo_;

@@ -70,9 +70,8 @@ int main(int argc, char** argv) try {
         } catch (const Xapian::Error&) {
         }
         if (!corrupt) throw;
-        std::cerr << "searcher: the database at " << o.db << " is corrupt ("
-                  << e.get_description() << "): rebuild it: remove it, then run indexer --db "
-                  << o.db << "\n";
+        std::cerr << "searcher: the database at " << o.db << " is corrupt (" << e.get_description()
+                  << "): rebuild it: remove it, then run indexer --db " << o.db << "\n";
         return 2;
     }
 } catch (const rapportsok::UsageError& e) {

@@ -1,6 +1,7 @@
 #include "searcher/match.h"
 
 #include <sys/stat.h>
+#include <unicode/uchar.h>
 
 #include <algorithm>
 #include <array>
@@ -8,8 +9,6 @@
 #include <memory>
 #include <mutex>
 #include <unordered_map>
-
-#include <unicode/uchar.h>
 
 #include "indexer/common/errors.h"
 #include "indexer/common/text.h"
@@ -63,7 +62,7 @@ std::shared_ptr<const std::vector<std::string>> chapter_order(const Xapian::Data
 
 // Notes the documents the matcher looks at, for the facets.
 class SeenDocuments : public Xapian::MatchSpy {
-public:
+  public:
     void operator()(const Xapian::Document& doc, double) override {
         ids.push_back(doc.get_docid());
     }
@@ -75,7 +74,7 @@ public:
 // document (ValueCountMatchSpy's lookups cost more than the search itself), and the same
 // documents come back search after search.
 class FacetValues {
-public:
+  public:
     static constexpr Xapian::valueno kSlots[] = {slot::kChapter, slot::kSection};
     using Counts = std::map<std::string, Xapian::doccount>;
 
@@ -120,7 +119,7 @@ public:
         return out;
     }
 
-private:
+  private:
     uint32_t intern(const std::string& value) {
         if (value.empty()) return 0;
         auto it = ids_.find(value);
@@ -150,8 +149,7 @@ private:
     std::vector<std::unique_ptr<std::array<Ids, kPage>>> docs_;
 };
 
-SearchResult search_once(Xapian::Database& db, const Analyzer& analyzer,
-                         const SearchRequest& req) {
+SearchResult search_once(Xapian::Database& db, const Analyzer& analyzer, const SearchRequest& req) {
     SearchResult r;
     r.query = req.query;
     r.offset = req.offset;

@@ -23,8 +23,8 @@ struct Hit {
 };
 
 struct Facet {
-    std::string value;      // chapter heading, or section title
-    int section = 0;        // section number, for section facets
+    std::string value;  // chapter heading, or section title
+    int section = 0;    // section number, for section facets
     long count = 0;
 };
 

@@ -162,8 +162,8 @@ SplitQuery split_filters(const std::string& query) {
         }
         size_t j = i;
         while (j < n && query[j] != ' ' && query[j] != ':' && query[j] != '"') ++j;
-        FilterKind kind = j < n && query[j] == ':' ? filter_kind(query.substr(i, j - i))
-                                                   : FilterKind::kNone;
+        FilterKind kind =
+            j < n && query[j] == ':' ? filter_kind(query.substr(i, j - i)) : FilterKind::kNone;
         if (kind == FilterKind::kNone) {
             size_t end = j;
             while (end < n && query[end] != ' ' && query[end] != '"') ++end;
@@ -271,9 +271,8 @@ bool well_formed(const std::string& q, std::string& why) {
     return true;
 }
 
-QueryPlan plan_query(const std::string& raw, const Analyzer& analyzer,
-                     const Xapian::Database& db, const RankingWeights& w,
-                     const ExpandOptions& options) {
+QueryPlan plan_query(const std::string& raw, const Analyzer& analyzer, const Xapian::Database& db,
+                     const RankingWeights& w, const ExpandOptions& options) {
     QueryPlan plan;
     SplitQuery split = split_filters(raw);
     for (const std::string& e : split.errors) plan.notes.push_back(e);
@@ -288,8 +287,8 @@ QueryPlan plan_query(const std::string& raw, const Analyzer& analyzer,
         kinds.push_back(or_terms(present));
     };
     // Numbered filters: their ranges' terms, and the ranges as the user wrote them.
-    auto add_ranges = [&](const std::vector<std::pair<int, int>>& ranges,
-                          std::string (*term)(int), const std::string& name) {
+    auto add_ranges = [&](const std::vector<std::pair<int, int>>& ranges, std::string (*term)(int),
+                          const std::string& name) {
         if (ranges.empty()) return;
         std::vector<std::string> terms;
         std::string what;
@@ -352,9 +351,9 @@ QueryPlan plan_query(const std::string& raw, const Analyzer& analyzer,
         for (const std::string& word : query_words(analyzer, text))
             if (!is_operator(word) && word != "and" && word != "or" && word != "not")
                 words.push_back(word);
-        if (!words.empty() &&
-            std::all_of(words.begin(), words.end(),
-                        [&](const std::string& x) { return analyzer.is_stopword(x); })) {
+        if (!words.empty() && std::all_of(words.begin(), words.end(), [&](const std::string& x) {
+                return analyzer.is_stopword(x);
+            })) {
             std::string list;
             for (const std::string& x : words) list += (list.empty() ? "" : ", ") + x;
             throw UsageError("the query has only stopwords (" + list +
@@ -381,12 +380,12 @@ QueryPlan plan_query(const std::string& raw, const Analyzer& analyzer,
     qp.set_default_op(Xapian::Query::OP_OR);
     qp.set_max_expansion(256, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
                          Xapian::QueryParser::FLAG_WILDCARD);
-    unsigned flags = plan.plain_words ? 0
-                                      : Xapian::QueryParser::FLAG_BOOLEAN |
-                                            Xapian::QueryParser::FLAG_PHRASE |
-                                            Xapian::QueryParser::FLAG_LOVEHATE |
-                                            Xapian::QueryParser::FLAG_WILDCARD |
-                                            Xapian::QueryParser::FLAG_PURE_NOT;
+    unsigned flags = plan.plain_words
+                         ? 0
+                         : Xapian::QueryParser::FLAG_BOOLEAN | Xapian::QueryParser::FLAG_PHRASE |
+                               Xapian::QueryParser::FLAG_LOVEHATE |
+                               Xapian::QueryParser::FLAG_WILDCARD |
+                               Xapian::QueryParser::FLAG_PURE_NOT;
     auto parse = [&](const std::string& pfx, bool stem) {
         qp.set_stemming_strategy(stem ? Xapian::QueryParser::STEM_SOME
                                       : Xapian::QueryParser::STEM_NONE);
@@ -430,8 +429,8 @@ QueryPlan plan_query(const std::string& raw, const Analyzer& analyzer,
         std::vector<Xapian::Query> boosts = {
             Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, without_absent_terms(title, db, state),
                           w.title),
-            Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
-                          without_absent_terms(chapter, db, state), w.chapter)};
+            Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, without_absent_terms(chapter, db, state),
+                          w.chapter)};
         // Nothing widened (a phrase, quoted words): the exact boost is the body again, and
         // matching it twice costs twice; the body weighs 1 + w.exact instead, the same scores.
         Xapian::Query main = body;
@@ -441,9 +440,9 @@ QueryPlan plan_query(const std::string& raw, const Analyzer& analyzer,
             boosts.insert(boosts.begin(),
                           Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
                                         without_absent_terms(exact, db, state), w.exact));
-        plan.query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, main,
-                                   Xapian::Query(Xapian::Query::OP_OR, boosts.begin(),
-                                                 boosts.end()));
+        plan.query =
+            Xapian::Query(Xapian::Query::OP_AND_MAYBE, main,
+                          Xapian::Query(Xapian::Query::OP_OR, boosts.begin(), boosts.end()));
         // A word the passages' text never has, but a section title does ("rättsstatsprincipen"),
         // finds the passages of that section; words of the text stay matched on the text only.
         std::vector<Xapian::Query> title_only;
@@ -459,10 +458,10 @@ QueryPlan plan_query(const std::string& raw, const Analyzer& analyzer,
         if (!title_only.empty())
             plan.query = Xapian::Query(
                 Xapian::Query::OP_OR, plan.query,
-                Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
-                              Xapian::Query(Xapian::Query::OP_OR, title_only.begin(),
-                                            title_only.end()),
-                              w.title));
+                Xapian::Query(
+                    Xapian::Query::OP_SCALE_WEIGHT,
+                    Xapian::Query(Xapian::Query::OP_OR, title_only.begin(), title_only.end()),
+                    w.title));
         for (auto it = body.get_terms_begin(); it != body.get_terms_end(); ++it) {
             const std::string& t = *it;
             if (t.empty()) continue;
@@ -488,7 +487,8 @@ QueryPlan plan_query(const std::string& raw, const Analyzer& analyzer,
             long n = 0;
             for (auto it = db.allterms_begin(p); it != db.allterms_end(p) && n <= 256; ++it) ++n;
             if (n > 256)
-                plan.notes.push_back("\"" + p + "*\" matches more than 256 words; searched for "
+                plan.notes.push_back("\"" + p +
+                                     "*\" matches more than 256 words; searched for "
                                      "the 256 most frequent");
         }
     } else {

@@ -16,8 +16,8 @@ namespace rapportsok {
 struct Filters {
     std::vector<std::pair<int, int>> sections;  // inclusive ranges
     std::vector<std::pair<int, int>> pages;
-    std::vector<std::string> chapters;          // numbers or (parts of) headings
-    std::vector<std::string> files;             // (parts of) paths
+    std::vector<std::string> chapters;  // numbers or (parts of) headings
+    std::vector<std::string> files;     // (parts of) paths
     bool empty() const {
         return sections.empty() && pages.empty() && chapters.empty() && files.empty();
     }
@@ -46,19 +46,18 @@ struct QueryPlan {
     Xapian::Query filter;  // filters only; MatchAll when there are none
     bool has_text = false;
     bool has_filter = false;
-    bool plain_words = false;          // the query could not be parsed and was searched as words
-    std::vector<std::string> notes;    // for the user: fallbacks, bounded wildcards, empty filters
-    std::set<std::string> exact_terms; // lowercase words to highlight
-    std::set<std::string> stems;       // their stems
+    bool plain_words = false;           // the query could not be parsed and was searched as words
+    std::vector<std::string> notes;     // for the user: fallbacks, bounded wildcards, empty filters
+    std::set<std::string> exact_terms;  // lowercase words to highlight
+    std::set<std::string> stems;        // their stems
     std::vector<std::string> wildcard_prefixes;
-    std::vector<Expansion> expansions;  // what the query was widened with
+    std::vector<Expansion> expansions;       // what the query was widened with
     std::vector<std::string> unknown_words;  // in no form in the index
 };
 
 // Builds the Xapian query. Throws UsageError for an empty query.
-QueryPlan plan_query(const std::string& query, const Analyzer& analyzer,
-                     const Xapian::Database& db, const RankingWeights& weights,
-                     const ExpandOptions& options = ExpandOptions());
+QueryPlan plan_query(const std::string& query, const Analyzer& analyzer, const Xapian::Database& db,
+                     const RankingWeights& weights, const ExpandOptions& options = ExpandOptions());
 
 // A query as the user typed it, made safe and comparable: NFC, control characters gone,
 // words lowercased except the operators AND, OR, NOT, XOR, NEAR, ADJ.

@@ -12,8 +12,8 @@ namespace rapportsok {
 enum class Color { kAuto, kAlways, kNever };
 
 struct SearchOptions {
-    std::string db;        // default: $RAPPORTSOK_DB, else "index"
-    std::string query;     // the query words joined by spaces
+    std::string db;     // default: $RAPPORTSOK_DB, else "index"
+    std::string query;  // the query words joined by spaces
     long limit = 10;
     long offset = 0;
     bool json = false;

@@ -27,7 +27,8 @@ void print_json(const SearchResult& r, std::ostream& out) {
             {{"value", f.section}, {"number", f.section}, {"title", f.value}, {"count", f.count}});
     json expansions = json::array();
     for (const Expansion& e : r.expansions)
-        expansions.push_back({{"word", e.word}, {"kind", e.kind}, {"alternatives", e.alternatives}});
+        expansions.push_back(
+            {{"word", e.word}, {"kind", e.kind}, {"alternatives", e.alternatives}});
     json j = {{"query", r.query},
               {"corrected", r.corrected ? json(*r.corrected) : json(nullptr)},
               {"total", r.total},

@@ -39,8 +39,8 @@ void print_text(const SearchResult& r, std::ostream& out, bool color) {
         return;
     }
     out << (r.total_exact ? "" : "About ") << r.total << (r.total == 1 ? " passage" : " passages")
-        << " match: " << terminal_safe(r.corrected.value_or(r.query)) << "; showing " << r.hits.front().rank << "–"
-        << r.hits.back().rank << ".\n";
+        << " match: " << terminal_safe(r.corrected.value_or(r.query)) << "; showing "
+        << r.hits.front().rank << "–" << r.hits.back().rank << ".\n";
     for (const Hit& h : r.hits) {
         const Passage& p = h.passage;
         std::ostringstream ref;

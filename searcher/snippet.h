@@ -23,7 +23,7 @@ struct Snippet {
 // Decides which words of a text match the query: an exact word, a word with a query word's
 // stem, or a word starting with a wildcard's prefix.
 class Highlighter {
-public:
+  public:
     // infixes: parts of compounds; a longer word that holds one matches ("specialdomstolar").
     Highlighter(const Analyzer& analyzer, std::set<std::string> exact, std::set<std::string> stems,
                 std::vector<std::string> prefixes, std::vector<std::string> infixes = {});
@@ -38,16 +38,17 @@ public:
     std::vector<std::pair<size_t, size_t>> find_in(const std::string& text, size_t begin,
                                                    size_t end) const;
 
-private:
+  private:
     const Analyzer& analyzer_;
     std::set<std::string> exact_, stems_;
     std::vector<std::string> prefixes_;
     std::vector<std::string> infixes_;
     template <typename StemOf>
     int compute(const std::string& lowercase_word, StemOf&& stem_of) const;
-    mutable std::unordered_map<std::string, int> cache_;          // by lowercase word
+    mutable std::unordered_map<std::string, int> cache_;  // by lowercase word
     uint64_t number_;
-    std::bitset<256> first_bytes_;  // first bytes of the exact words, stems and prefixes  // tells this highlighter's matches apart in the per-thread word memo
+    std::bitset<256> first_bytes_;  // first bytes of the exact words, stems and prefixes  // tells
+                                    // this highlighter's matches apart in the per-thread word memo
 };
 
 // At most about max_bytes of text: the best sentence, then its neighbours while they fit.

@@ -13,7 +13,7 @@ bool has_term(const Xapian::Document& doc, const std::string& term);
 
 // A fresh folder under the system's temporary folder, removed when the object goes.
 class TempDir {
-public:
+  public:
     TempDir();
     ~TempDir();
     TempDir(const TempDir&) = delete;
@@ -23,7 +23,7 @@ public:
     // Writes bytes to name (creating folders on the way) and returns the full path.
     std::string write(const std::string& name, const std::string& bytes) const;
 
-private:
+  private:
     std::string path_;
 };
 
@@ -45,27 +45,27 @@ Run run(const std::vector<std::string>& argv, const std::string& cwd = "",
 // A program started in the background (no shell), its stdout and stderr kept in temporary
 // files. The destructor kills (SIGKILL) and reaps it if it is still running.
 class Process {
-public:
+  public:
     explicit Process(const std::vector<std::string>& argv, const std::string& cwd = "");
     ~Process();
     Process(const Process&) = delete;
     Process& operator=(const Process&) = delete;
     int pid() const { return pid_; }
     void signal(int sig) const;
-    int wait();                   // exit status, or 128 + signal
-    bool running();               // false once it has ended (then wait() returns at once)
-    std::string out() const;      // what it has written so far
+    int wait();               // exit status, or 128 + signal
+    bool running();           // false once it has ended (then wait() returns at once)
+    std::string out() const;  // what it has written so far
     std::string err() const;
 
-private:
+  private:
     int pid_ = -1;
     int status_ = -1;
     std::string out_path_, err_path_;
 };
 
 std::string read_file(const std::string& path);
-std::string source_dir();                // the project's source folder
-std::string seed_report_path();          // corpus/manskliga-rattigheter-kazakstan-2011.txt
+std::string source_dir();        // the project's source folder
+std::string seed_report_path();  // corpus/manskliga-rattigheter-kazakstan-2011.txt
 std::string indexer_bin();
 // The seed report indexed once per test binary (files named as indexed: "corpus/..."), for
 // tests that only read it.

@@ -10,10 +10,10 @@
 #include <fstream>
 #include <functional>
 #include <map>
-#include <set>
-#include <sstream>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -110,9 +110,10 @@ rapportsok::Report read_report(const std::string& bytes) {
 // ---------------------------------------------------------------------------------------------
 // The corpus
 
-TEST_CASE("a file that turned bad keeps its earlier passages, is named on stderr, and the other "
-          "files are still synced with status 2",
-          "[e2e][bad-input]") {
+TEST_CASE(
+    "a file that turned bad keeps its earlier passages, is named on stderr, and the other "
+    "files are still synced with status 2",
+    "[e2e][bad-input]") {
     struct Case {
         std::string name, bytes, message;
     };
@@ -153,8 +154,8 @@ TEST_CASE("a file that turned bad keeps its earlier passages, is named on stderr
     CHECK_THAT(r.err, Catch::Contains("not indexed; its earlier state is kept"));
     CHECK(ws.passages_of("corpus/bra.txt") == 1);
     CHECK(ws.passages_of(kSeedName) == kSeedPassages);
-    CHECK_THAT(r.out, Catch::StartsWith("1 file changed, " + std::to_string(cases.size()) +
-                                        " failed"));
+    CHECK_THAT(r.out,
+               Catch::StartsWith("1 file changed, " + std::to_string(cases.size()) + " failed"));
 }
 
 TEST_CASE("bad files never indexed leave nothing in a new database, and --dry-run names them too",
@@ -180,20 +181,23 @@ TEST_CASE("bad files never indexed leave nothing in a new database, and --dry-ru
     CHECK(dry.out.find("tom.txt") == std::string::npos);
 }
 
-TEST_CASE("Latin-1, Windows-1252, UTF-16 with a byte-order mark and CRLF files are indexed as "
-          "UTF-8 with the right lines",
-          "[e2e][bad-input]") {
+TEST_CASE(
+    "Latin-1, Windows-1252, UTF-16 with a byte-order mark and CRLF files are indexed as "
+    "UTF-8 with the right lines",
+    "[e2e][bad-input]") {
     Workspace ws;
     // "Rubrik\n\nGrön sjö ...": the passage is on line 3 in each.
     ws.dir.write("corpus/latin1.txt", "Rubrik\n\nGr\xF6n \xE4ng vid sj\xF6n latinett.\n");
     ws.dir.write("corpus/cp1252.txt",
-                 "Rubrik\n\n\x94" "Citat\x94 \x96 tankstreck i windowstext.\n");
+                 "Rubrik\n\n\x94"
+                 "Citat\x94 \x96 tankstreck i windowstext.\n");
     std::string utf16 = "\xFF\xFE";
     for (char c : std::string("Rubrik\n\n")) utf16 += std::string{c, '\0'};
     utf16 += std::string("\xC5\0s\0i\0k\0t\0e\0r\0 \0u\0t\0f\0s\0e\0x\0t\0o\0n\0.\0\n\0", 38);
     ws.dir.write("corpus/utf16.txt", utf16);
-    ws.dir.write("corpus/crlf.txt", "Rubrik\r\n\r\nF\xC3\xB6rsta crlfstycket.\r\n\r\nAndra "
-                                    "crlfstycket.\r\n");
+    ws.dir.write("corpus/crlf.txt",
+                 "Rubrik\r\n\r\nF\xC3\xB6rsta crlfstycket.\r\n\r\nAndra "
+                 "crlfstycket.\r\n");
     auto r = ws.index();
     INFO(r.err);
     REQUIRE(r.status == 0);
@@ -279,7 +283,8 @@ TEST_CASE("a file of a million one-line paragraphs gives a million passages with
 TEST_CASE("a report with no headings is indexed as passages outside any section, status 0",
           "[e2e][bad-input]") {
     Workspace ws;
-    ws.dir.write("corpus/utan.txt", "Första stycket om flamingor.\n\nAndra stycket om flamingor.\n");
+    ws.dir.write("corpus/utan.txt",
+                 "Första stycket om flamingor.\n\nAndra stycket om flamingor.\n");
     auto r = ws.index();
     REQUIRE(r.status == 0);
     CHECK(r.err.empty());
@@ -309,9 +314,10 @@ TEST_CASE("headings out of order or repeated are kept as text with a warning nam
     for (const json& h : j["hits"]) CHECK(h["section"]["number"] == 2);
 }
 
-TEST_CASE("a FIFO, a folder named like a report, a symlink loop and a missing path are named, "
-          "status 2, the rest indexed",
-          "[e2e][bad-input]") {
+TEST_CASE(
+    "a FIFO, a folder named like a report, a symlink loop and a missing path are named, "
+    "status 2, the rest indexed",
+    "[e2e][bad-input]") {
     Workspace ws;
     // As root, chmod 000 does not stop reading: these are files that cannot be read as text.
     REQUIRE(::mkfifo(ws.dir.file("corpus/rör.txt").c_str(), 0644) == 0);
@@ -323,7 +329,8 @@ TEST_CASE("a FIFO, a folder named like a report, a symlink loop and a missing pa
     INFO(r.err);
     CHECK(r.status == 2);
     CHECK_THAT(r.err, Catch::Contains("indexer: corpus/rör.txt: not a regular file"));
-    CHECK_THAT(r.err, Catch::Contains("indexer: corpus/ögla1.txt: broken or looping symbolic link"));
+    CHECK_THAT(r.err,
+               Catch::Contains("indexer: corpus/ögla1.txt: broken or looping symbolic link"));
     CHECK_THAT(r.err, Catch::Contains("indexer: ögla.txt: Too many levels of symbolic links"));
     CHECK_THAT(r.err, Catch::Contains("indexer: finns-inte.txt: No such file or directory"));
     // A folder given as a file is walked like any folder: it holds no report.
@@ -344,14 +351,15 @@ TEST_CASE("the searcher names a database folder that is not a Xapian database, s
         auto r = ws.search({"tortyr"}, ws.dir.file(db));
         CHECK(r.status == 2);
         CHECK(r.out.empty());
-        CHECK_THAT(r.err, Catch::StartsWith("searcher: cannot open the database at " +
-                                            ws.dir.file(db)));
+        CHECK_THAT(r.err,
+                   Catch::StartsWith("searcher: cannot open the database at " + ws.dir.file(db)));
     }
 }
 
-TEST_CASE("a corrupt database is reported as corrupt by indexer and searcher, status 2, and the "
-          "indexer writes nothing to it",
-          "[e2e][bad-input]") {
+TEST_CASE(
+    "a corrupt database is reported as corrupt by indexer and searcher, status 2, and the "
+    "indexer writes nothing to it",
+    "[e2e][bad-input]") {
     Workspace ws;
     REQUIRE(ws.index().status == 0);
     // A change to index, so that a sync would write if it were let.
@@ -371,11 +379,19 @@ TEST_CASE("a corrupt database is reported as corrupt by indexer and searcher, st
         std::ofstream(f, std::ios::binary | std::ios::trunc) << b;
     };
     const std::vector<Damage> damages = {
-        {"postlist.glass cut in half", [&](const std::string& d) { truncate_half(d + "/postlist.glass"); }, true},
-        {"termlist.glass garbled", [&](const std::string& d) { garble(d + "/termlist.glass"); }, false},
-        {"position.glass garbled", [&](const std::string& d) { garble(d + "/position.glass"); }, false},
-        {"docdata.glass cut in half", [&](const std::string& d) { truncate_half(d + "/docdata.glass"); }, false},
-        {"iamglass garbled", [&](const std::string& d) { std::ofstream(d + "/iamglass", std::ios::binary | std::ios::trunc) << "garbage"; }, true},
+        {"postlist.glass cut in half",
+         [&](const std::string& d) { truncate_half(d + "/postlist.glass"); }, true},
+        {"termlist.glass garbled", [&](const std::string& d) { garble(d + "/termlist.glass"); },
+         false},
+        {"position.glass garbled", [&](const std::string& d) { garble(d + "/position.glass"); },
+         false},
+        {"docdata.glass cut in half",
+         [&](const std::string& d) { truncate_half(d + "/docdata.glass"); }, false},
+        {"iamglass garbled",
+         [&](const std::string& d) {
+             std::ofstream(d + "/iamglass", std::ios::binary | std::ios::trunc) << "garbage";
+         },
+         true},
     };
     for (const Damage& d : damages) {
         CAPTURE(d.what);
@@ -395,8 +411,8 @@ TEST_CASE("a corrupt database is reported as corrupt by indexer and searcher, st
         if (d.searcher_reads_it) {
             auto s = ws.search({"tortyr"}, copy);
             CHECK(s.status == 2);
-            CHECK_THAT(s.err, Catch::StartsWith("searcher: the database at " + copy +
-                                                " is corrupt"));
+            CHECK_THAT(s.err,
+                       Catch::StartsWith("searcher: the database at " + copy + " is corrupt"));
             CHECK(s.out.empty());
         }
     }
@@ -408,8 +424,8 @@ TEST_CASE("a corrupt database is reported as corrupt by indexer and searcher, st
     fs::copy(ws.db(), copy);
     truncate_half(copy + "/docdata.glass");
     const auto before = snapshot(copy);
-    auto r = testing::run({testing::indexer_bin(), "--rebuild", "--db", copy, "corpus"},
-                          ws.dir.path());
+    auto r =
+        testing::run({testing::indexer_bin(), "--rebuild", "--db", copy, "corpus"}, ws.dir.path());
     CHECK(r.status == 2);
     CHECK_THAT(r.err, Catch::StartsWith("indexer: the database at " + copy + " is corrupt"));
     CHECK(snapshot(copy) == before);
@@ -425,8 +441,8 @@ const std::string& seed_db() {
     static testing::TempDir dir;
     static const std::string path = [] {
         std::string db = dir.file("db");
-        auto r = testing::run({testing::indexer_bin(), "--quiet", "--db", db,
-                               testing::seed_report_path()});
+        auto r = testing::run(
+            {testing::indexer_bin(), "--quiet", "--db", db, testing::seed_report_path()});
         if (r.status != 0) throw std::runtime_error("indexer failed: " + r.err);
         return db;
     }();
@@ -461,8 +477,7 @@ TEST_CASE("a query of 10,000 words is searched for its first 1,000, with a note 
         if (w.size() > 3) words.push_back(w);
     std::mt19937 gen(11);
     std::string q;
-    for (int k = 0; k < 10000; ++k)
-        q += (q.empty() ? "" : " ") + words[gen() % words.size()];
+    for (int k = 0; k < 10000; ++k) q += (q.empty() ? "" : " ") + words[gen() % words.size()];
     auto r = searcher({"--json", "-n", "3", "--", q});
     INFO(r.err.substr(0, 500));
     CHECK(r.status == 0);
@@ -485,8 +500,8 @@ TEST_CASE("a wildcard that would expand to the whole vocabulary is bounded, with
                 text += std::string("a") + b + c + d + (++n % 100 ? " " : ".\n\n");
             }
     dir.write("ord.txt", text + "\n");
-    auto idx = testing::run({testing::indexer_bin(), "-q", "--db", dir.file("db"), "ord.txt"},
-                            dir.path());
+    auto idx =
+        testing::run({testing::indexer_bin(), "-q", "--db", dir.file("db"), "ord.txt"}, dir.path());
     REQUIRE(idx.status == 0);
     for (const char* q : {"a*", "a* b*", "ab* OR a*"}) {
         CAPTURE(q);
@@ -526,8 +541,7 @@ TEST_CASE("a NUL byte in a query separates words like a space, in the library an
     CHECK_THROWS_AS(rapportsok::search(db, analyzer, req), rapportsok::UsageError);
 }
 
-TEST_CASE("invalid UTF-8 in a query is searched around and printed as U+FFFD",
-          "[e2e][bad-input]") {
+TEST_CASE("invalid UTF-8 in a query is searched around and printed as U+FFFD", "[e2e][bad-input]") {
     auto r = searcher({"--json", "--", "tortyr \xC3 f\xE4ngelse \xFF"});
     INFO(r.err);
     CHECK(r.status == 0);
@@ -565,14 +579,18 @@ TEST_CASE("a filter whose value no passage has finds nothing, says which, status
 // ---------------------------------------------------------------------------------------------
 // Output
 
-TEST_CASE("quotes, backslashes, control characters and odd bytes in the corpus and its file "
-          "names come out as valid JSON and never as terminal escapes",
-          "[e2e][bad-input]") {
+TEST_CASE(
+    "quotes, backslashes, control characters and odd bytes in the corpus and its file "
+    "names come out as valid JSON and never as terminal escapes",
+    "[e2e][bad-input]") {
     Workspace ws;
     // Text: quotes, backslashes, a tab, C0 controls (ESC sequences), C1 CSI, a bidi override.
-    const std::string text = "Rubrik\n\nStrutsar \"citat\" och C:\\sökväg\\fil, "
-                             "\x1b[31mröd\x1b[0m\ttabb \x01 \xC2\x9B" "2J och "
-                             "\xE2\x80\xAE" "baklänges.\n";
+    const std::string text =
+        "Rubrik\n\nStrutsar \"citat\" och C:\\sökväg\\fil, "
+        "\x1b[31mröd\x1b[0m\ttabb \x01 \xC2\x9B"
+        "2J och "
+        "\xE2\x80\xAE"
+        "baklänges.\n";
     // File names with a quote, a backslash, an escape sequence and a byte that is not UTF-8.
     const std::vector<std::string> names = {"corpus/cit\"at\\.txt", "corpus/esc\x1b[2J.txt",
                                             "corpus/latin\xE5.txt"};

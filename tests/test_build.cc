@@ -94,9 +94,10 @@ Contents contents(const std::string& path) {
 
 }  // namespace
 
-TEST_CASE("a full build on two or three threads gives the database one thread builds, compound "
-          "parts and all",
-          "[e2e][build]") {
+TEST_CASE(
+    "a full build on two or three threads gives the database one thread builds, compound "
+    "parts and all",
+    "[e2e][build]") {
     testing::TempDir dir;
     write_corpus(dir, 7);
     // A compound whose first part only an earlier report has ("zorbel"): one thread knows

@@ -8,12 +8,12 @@
 #include <xapian.h>
 
 #include <atomic>
-#include <cerrno>
-#include <cstring>
-#include <map>
 #include <catch2/catch.hpp>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -42,8 +42,10 @@ struct Corpus {
         const size_t at = seed.find("\n \n", seed.size() / 5) + 3;
         for (int i = 0; i < files; ++i)
             dir.write("corpus/r" + std::to_string(i) + ".txt",
-                      seed.substr(0, at) + "Runda" + std::to_string(round) + " lade till ett "
-                      "stycke i rapport " + std::to_string(i) + ". \n\n \n" + seed.substr(at));
+                      seed.substr(0, at) + "Runda" + std::to_string(round) +
+                          " lade till ett "
+                          "stycke i rapport " +
+                          std::to_string(i) + ". \n\n \n" + seed.substr(at));
     }
     std::vector<std::string> index_argv() const {
         return {testing::indexer_bin(), "--db", db(), "corpus"};
@@ -65,9 +67,10 @@ bool xapian_check_passes(const std::string& db, std::string& report) {
 
 }  // namespace
 
-TEST_CASE("kill -9 at random moments of large syncs, many times in a row: the database checks, "
-          "holds the old or the new state, and the next sync completes",
-          "[e2e][faults][slow]") {
+TEST_CASE(
+    "kill -9 at random moments of large syncs, many times in a row: the database checks, "
+    "holds the old or the new state, and the next sync completes",
+    "[e2e][faults][slow]") {
     Corpus corpus(8);
     corpus.write_round(0);
     REQUIRE(testing::run(corpus.index_argv(), corpus.dir.path()).status == 0);
@@ -83,9 +86,12 @@ TEST_CASE("kill -9 at random moments of large syncs, many times in a row: the da
             std::this_thread::sleep_for(std::chrono::milliseconds(gen() % 400));
             p.signal(SIGKILL);
             int status = p.wait();
-            if (status == 0) ++completed_before_kill, committed = round;
-            else if (status == 128 + SIGKILL) ++kills;
-            else FAIL("indexer exited " << status << ": " << p.err());
+            if (status == 0)
+                ++completed_before_kill, committed = round;
+            else if (status == 128 + SIGKILL)
+                ++kills;
+            else
+                FAIL("indexer exited " << status << ": " << p.err());
         }
         std::string report;
         INFO(report);
@@ -115,9 +121,10 @@ TEST_CASE("kill -9 at random moments of large syncs, many times in a row: the da
     CHECK(check.status == 0);
 }
 
-TEST_CASE("searches while the indexer adds and removes whole files see one state or the other, "
-          "never an error, an empty or a mixed result",
-          "[e2e][faults]") {
+TEST_CASE(
+    "searches while the indexer adds and removes whole files see one state or the other, "
+    "never an error, an empty or a mixed result",
+    "[e2e][faults]") {
     Corpus corpus(1);
     corpus.write_round(0);
     // State A: the report alone. State B: the report and two more files about flamingos.
@@ -187,8 +194,8 @@ void check_failed_write_keeps_old_state(const Corpus& corpus, const testing::Run
                                         const std::string& expected_cause) {
     INFO(r.out << r.err);
     CHECK(r.status == 2);
-    CHECK_THAT(r.err, Catch::StartsWith("indexer: could not write the database at " +
-                                        corpus.db() + ": "));
+    CHECK_THAT(r.err,
+               Catch::StartsWith("indexer: could not write the database at " + corpus.db() + ": "));
     CHECK_THAT(r.err, Catch::Contains(expected_cause));
     CHECK_THAT(r.err, Catch::Contains("nothing of this run was committed, the database keeps its "
                                       "earlier state"));

@@ -25,7 +25,6 @@ namespace {
 const std::string kSeed = "corpus/manskliga-rattigheter-kazakstan-2011.txt";
 const std::string kChapter2 = "MEDBORGERLIGA OCH POLITISKA RÄTTIGHETER";
 
-
 testing::Run searcher(std::vector<std::string> args, const std::vector<std::string>& env = {}) {
     args.insert(args.begin(), {testing::searcher_bin(), "--db", testing::seed_db()});
     return testing::run(args, testing::source_dir(), env);
@@ -442,8 +441,7 @@ TEST_CASE("highlights mark the stemmed forms of a query word", "[e2e]") {
 }
 
 // Compounds, inflections and synonyms reach the Highlighter too.
-TEST_CASE("a passage found through an expansion has the matching word highlighted",
-          "[e2e]") {
+TEST_CASE("a passage found through an expansion has the matching word highlighted", "[e2e]") {
     json j = search("domstol");
     REQUIRE(j["total"] >= 1);
     for (const json& h : j["hits"]) {
@@ -690,9 +688,10 @@ TEST_CASE("paging: --limit and --offset page through the ranked hits", "[e2e]") 
     CHECK(json::parse(none.out)["hits"].empty());
 }
 
-TEST_CASE("past 500 matches the facet counts are estimates, marked as such, that add up to "
-          "about the total",
-          "[e2e]") {
+TEST_CASE(
+    "past 500 matches the facet counts are estimates, marked as such, that add up to "
+    "about the total",
+    "[e2e]") {
     // Two chapters of one section each, 700 passages in all that have "vanlig"; the first ten
     // also have the rare "sällsynt", so the matcher can stop once those ten are ranked.
     testing::TempDir dir;
@@ -705,8 +704,8 @@ TEST_CASE("past 500 matches the facet counts are estimates, marked as such, that
     text += "# Del två\n\n## 2. Slutet\n\n";
     for (int n = 401; n <= 700; ++n) text += passage(n, false);
     dir.write("stor.md", text);
-    auto idx = testing::run({testing::indexer_bin(), "-q", "--db", dir.file("db"), "stor.md"},
-                            dir.path());
+    auto idx =
+        testing::run({testing::indexer_bin(), "-q", "--db", dir.file("db"), "stor.md"}, dir.path());
     REQUIRE(idx.status == 0);
     auto run = [&](std::vector<std::string> args) {
         args.insert(args.begin(), {testing::searcher_bin(), "--db", dir.file("db")});

@@ -100,8 +100,7 @@ std::map<std::string, Stored> stored_passages(const std::string& path) {
 
 // What the indexer finds in the files now (--dry-run), by id.
 std::map<std::string, json> passages_in_files(const Workspace& ws) {
-    auto r = testing::run({testing::indexer_bin(), "--dry-run", "--json", "corpus"},
-                          ws.dir.path());
+    auto r = testing::run({testing::indexer_bin(), "--dry-run", "--json", "corpus"}, ws.dir.path());
     REQUIRE(r.status == 0);
     std::map<std::string, json> out;
     for (const std::string& l : split_lines(r.out)) {
@@ -140,10 +139,10 @@ std::string summary_line(const testing::Run& r) {
 }
 
 bool summary_is(const testing::Run& r, const std::string& expected_before_time) {
-    return std::regex_match(summary_line(r),
-                            std::regex(std::regex_replace(expected_before_time,
-                                                          std::regex(R"([.()\[\]])"), R"(\$&)") +
-                                       R"( \(\d+\.\d\d s\))"));
+    return std::regex_match(
+        summary_line(r),
+        std::regex(std::regex_replace(expected_before_time, std::regex(R"([.()\[\]])"), R"(\$&)") +
+                   R"( \(\d+\.\d\d s\))"));
 }
 
 template <class Pred>
@@ -166,7 +165,7 @@ std::set<std::pair<std::string, std::vector<long>>> hit_refs(const json& result)
 
 // The same for the passages of a --dry-run whose text contains any of the words.
 std::set<std::pair<std::string, std::vector<long>>> refs_with(const Workspace& ws,
-                                                               std::vector<std::string> words) {
+                                                              std::vector<std::string> words) {
     std::set<std::pair<std::string, std::vector<long>>> out;
     for (const auto& [id, j] : passages_in_files(ws))
         for (const std::string& w : words)
@@ -177,9 +176,10 @@ std::set<std::pair<std::string, std::vector<long>>> refs_with(const Workspace& w
 
 }  // namespace
 
-TEST_CASE("indexes a paragraph inserted in the middle alone; the others keep id, document and "
-          "get exact lines",
-          "[e2e][sync]") {
+TEST_CASE(
+    "indexes a paragraph inserted in the middle alone; the others keep id, document and "
+    "get exact lines",
+    "[e2e][sync]") {
     Workspace ws;
     REQUIRE(ws.index().status == 0);
     auto before = stored_passages(ws.db());
@@ -246,7 +246,8 @@ TEST_CASE("removes the passage of a deleted paragraph and relines the rest", "[e
 
 TEST_CASE("deletes the passages of a file removed from the folder", "[e2e][sync]") {
     Workspace ws;
-    ws.dir.write("corpus/extra.txt", "Pelikaner\n\nPelikaner häckar vid sjön.\n\nDe flyger söderut.\n");
+    ws.dir.write("corpus/extra.txt",
+                 "Pelikaner\n\nPelikaner häckar vid sjön.\n\nDe flyger söderut.\n");
     REQUIRE(ws.index().status == 0);
     REQUIRE(ws.search("pelikaner")["total"].get<long>() > 0);
 
@@ -345,8 +346,12 @@ TEST_CASE("prints the summary as one JSON object with --json", "[e2e][sync]") {
     REQUIRE(split_lines(r.out).size() == 1);
     json j = json::parse(r.out);
     CHECK(j["db"] == ws.db());
-    CHECK(j["files"] == json({{"seen", 1}, {"changed", 1}, {"unchanged", 0}, {"removed", 0},
-                              {"failed", 0}, {"total", 1}}));
+    CHECK(j["files"] == json({{"seen", 1},
+                              {"changed", 1},
+                              {"unchanged", 0},
+                              {"removed", 0},
+                              {"failed", 0},
+                              {"total", 1}}));
     CHECK(j["passages"]["added"] == 1);
     CHECK(j["passages"]["updated"] == 0);
     CHECK(j["passages"]["removed"] == 0);
@@ -384,8 +389,8 @@ TEST_CASE("a searcher during repeated syncs sees the old or the new state, never
     long searches = 0, reads = 0;
     std::thread searcher([&] {
         while (!done) {
-            auto r = testing::run({testing::searcher_bin(), "--db", ws.db(), "--json",
-                                   "kolibrier OR omvaldes"});
+            auto r = testing::run(
+                {testing::searcher_bin(), "--db", ws.db(), "--json", "kolibrier OR omvaldes"});
             std::lock_guard<std::mutex> g(m);
             ++searches;
             if (r.status != 0) {
@@ -441,8 +446,8 @@ TEST_CASE("a second indexer is told the database is being written, or waits with
         Xapian::WritableDatabase holder(ws.db(), Xapian::DB_OPEN);
         auto r = ws.index();
         CHECK(r.status == 2);
-        CHECK_THAT(r.err, Catch::Contains("database " + ws.db() +
-                                          " is being written by another indexer"));
+        CHECK_THAT(r.err,
+                   Catch::Contains("database " + ws.db() + " is being written by another indexer"));
         CHECK(r.out.empty());
 
         testing::Process waiting({testing::indexer_bin(), "--db", ws.db(), "--wait", "corpus"},
@@ -516,7 +521,7 @@ TEST_CASE("indexer --rebuild swaps a new database in while a reader keeps workin
     Workspace ws;
     REQUIRE(ws.index().status == 0);
     REQUIRE(fs::is_directory(ws.db()));
-    Xapian::Database held(ws.db());  // opened before any swap
+    Xapian::Database held(ws.db());            // opened before any swap
     std::optional<Xapian::Database> via_stub;  // opened after the first
 
     std::atomic<bool> done{false};
@@ -538,8 +543,8 @@ TEST_CASE("indexer --rebuild swaps a new database in while a reader keeps workin
 
     for (int round = 0; round < 3; ++round) {
         CAPTURE(round);
-        ws.insert(289, paragraph("Kolibrier sågs i parlamentet, gång " + std::to_string(round) +
-                                 "."));
+        ws.insert(289,
+                  paragraph("Kolibrier sågs i parlamentet, gång " + std::to_string(round) + "."));
         auto r = ws.index({"--rebuild"});
         INFO(r.out << r.err);
         REQUIRE(r.status == 0);
@@ -549,8 +554,8 @@ TEST_CASE("indexer --rebuild swaps a new database in while a reader keeps workin
         CHECK(testing::read_file(ws.db()) == "auto db.d/" + std::to_string(round + 1) + "\n");
         if (round == 0) via_stub.emplace(ws.db());
         // The generation replaced is kept until the next --rebuild, no more.
-        long generations = std::distance(fs::directory_iterator(ws.db() + ".d"),
-                                         fs::directory_iterator());
+        long generations =
+            std::distance(fs::directory_iterator(ws.db() + ".d"), fs::directory_iterator());
         CHECK(generations == 2);
         // The reader opened on the first database still reads all of it.
         CHECK(held.get_doccount() == kSeedPassages);
@@ -633,7 +638,8 @@ TEST_CASE("indexer --check exits 0 when in step and 1 listing what is out of dat
     CHECK(ws.index({"--check"}).status == 0);
 }
 
-TEST_CASE("indexer --watch picks up an edit and a new file, and stops cleanly on SIGINT", "[e2e][sync]") {
+TEST_CASE("indexer --watch picks up an edit and a new file, and stops cleanly on SIGINT",
+          "[e2e][sync]") {
     Workspace ws;
     testing::Process watch({testing::indexer_bin(), "--db", ws.db(), "--watch", "corpus"},
                            ws.dir.path());
@@ -658,9 +664,10 @@ TEST_CASE("indexer --watch picks up an edit and a new file, and stops cleanly on
     check_in_step(ws);
 }
 
-TEST_CASE("a sync that writes its buffers out on the way (a small --memory) still commits all "
-          "or nothing",
-          "[e2e][sync]") {
+TEST_CASE(
+    "a sync that writes its buffers out on the way (a small --memory) still commits all "
+    "or nothing",
+    "[e2e][sync]") {
     testing::TempDir dir;
     const std::string seed = testing::read_file(testing::seed_report_path());
     dir.write(kSeedName, seed);

@@ -338,7 +338,7 @@ TEST_CASE("document data keeps every field, however unusual", "[unit]") {
     Passage odd = p;
     odd.first_line = 2147483647L * 4;  // past 32 bits
     odd.last_line = odd.first_line + 1;
-    odd.page = -1;                     // nothing makes one, but it survives
+    odd.page = -1;  // nothing makes one, but it survives
     odd.position = 1 << 30;
     const char raw[] = "NUL \0 inside, \"quotes\", \\ and \xc3\xa5\xc3\xa4\xc3\xb6";
     odd.text = std::string(raw, sizeof raw - 1);
@@ -360,8 +360,9 @@ TEST_CASE("document data that is cut short, too long or of another format is ref
     CHECK_THROWS_AS(decode_passage(R"({"id":"a","file":"f","text":"t"})"),
                     Xapian::DatabaseCorruptError);
     // A length far past the end, and a varint that never ends.
-    CHECK_THROWS_AS(decode_passage(std::string("\x02\x02\x02\x02\x02\x02\x02\x02\xff\xff\xff\x0f", 12)),
-                    Xapian::DatabaseCorruptError);
+    CHECK_THROWS_AS(
+        decode_passage(std::string("\x02\x02\x02\x02\x02\x02\x02\x02\xff\xff\xff\x0f", 12)),
+        Xapian::DatabaseCorruptError);
     CHECK_THROWS_AS(decode_passage(std::string(1, '\x02') + std::string(20, '\xff')),
                     Xapian::DatabaseCorruptError);
 }
@@ -399,9 +400,8 @@ TEST_CASE("words learned from a report not written split the compounds of one wr
     const Report later = report_of(
         "Rapport\n\nALLMÄNT\n\n1. Ett\n\nArbetet i fabriken och i zorblatfabriken fortsätter.\n",
         "corpus/later.txt");
-    const Report earlier =
-        report_of("Rapport\n\nALLMÄNT\n\n1. Ett\n\nOrdet zorblat finns bara här.\n",
-                  "corpus/earlier.txt");
+    const Report earlier = report_of(
+        "Rapport\n\nALLMÄNT\n\n1. Ett\n\nOrdet zorblat finns bara här.\n", "corpus/earlier.txt");
     Index alone;
     alone.sync(later);
     const std::string head = std::string(prefix::kCompoundPart) + alone.analyzer.stem("zorblat");

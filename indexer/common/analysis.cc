@@ -21,8 +21,8 @@ std::string SnowballStem::operator()(const std::string& word) {
     auto hit = cache_.find(word);
     if (hit != cache_.end()) return hit->second;
     if (cache_.size() > 500000) cache_.clear();  // bounded, whatever the corpus
-    const sb_symbol* out = sb_stemmer_stem(stemmer_, reinterpret_cast<const sb_symbol*>(word.data()),
-                                           static_cast<int>(word.size()));
+    const sb_symbol* out = sb_stemmer_stem(
+        stemmer_, reinterpret_cast<const sb_symbol*>(word.data()), static_cast<int>(word.size()));
     if (!out) throw std::bad_alloc();
     std::string stem(reinterpret_cast<const char*>(out),
                      static_cast<size_t>(sb_stemmer_length(stemmer_)));
@@ -48,8 +48,8 @@ Analyzer::Analyzer() : stem_(new SnowballStem()) {
 
 static bool genitive_suffix(std::string_view s) {
     // Swedish endings written after a colon on abbreviations: EU:s, FN:s, OSSE:s, 1800-talet:s.
-    static const char* const kEndings[] = {"s", "n", "en", "ns", "ens", "et", "ets", "na", "nas",
-                                           "ar", "er", "or", "e", "a", "t"};
+    static const char* const kEndings[] = {"s",   "n",  "en", "ns", "ens", "et", "ets", "na",
+                                           "nas", "ar", "er", "or", "e",   "a",  "t"};
     for (const char* e : kEndings)
         if (s == e) return true;
     return false;

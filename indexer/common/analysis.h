@@ -17,7 +17,7 @@ namespace rapportsok {
 
 // Snowball's Swedish stemmer from libstemmer, plugged into Xapian. Not thread-safe: one per thread.
 class SnowballStem : public Xapian::StemImplementation {
-public:
+  public:
     SnowballStem();
     ~SnowballStem() override;
     SnowballStem(const SnowballStem&) = delete;
@@ -25,14 +25,14 @@ public:
     std::string operator()(const std::string& word) override;
     std::string get_description() const override;
 
-private:
+  private:
     ::sb_stemmer* stemmer_;
     // Each distinct word is stemmed once: a corpus repeats its words many times over.
     std::unordered_map<std::string, std::string> cache_;
 };
 
 class Analyzer {
-public:
+  public:
     Analyzer();
 
     // Text as both sides hand it to Xapian: NFC, soft hyphens gone, "EU:s" -> "EU".
@@ -51,7 +51,7 @@ public:
     // by the searcher, so that a query is never analysed differently from the text.
     std::string fingerprint() const;
 
-private:
+  private:
     const Xapian::Stopper* make_stopper() const;
     Xapian::Stem stem_;
     std::unordered_set<std::string> stopwords_;

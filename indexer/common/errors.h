@@ -9,19 +9,19 @@ namespace rapportsok {
 
 // Bad input in a report file: the message names the file and, where known, the line.
 class InputError : public std::runtime_error {
-public:
+  public:
     InputError(std::string file, long line, const std::string& what);
     const std::string& file() const { return file_; }
     long line() const { return line_; }  // 0 when the whole file is at fault
 
-private:
+  private:
     std::string file_;
     long line_;
 };
 
 // Anything else the user must act on (a missing database, a bad option value).
 class UsageError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 

@@ -16,11 +16,11 @@ std::string default_db_path() {
 }
 
 bool Passage::operator==(const Passage& o) const {
-    return id == o.id && file == o.file && first_line == o.first_line &&
-           last_line == o.last_line && page == o.page && last_page == o.last_page &&
-           chapter_number == o.chapter_number && chapter == o.chapter &&
-           section_number == o.section_number && section_title == o.section_title &&
-           position == o.position && text == o.text && report_title == o.report_title;
+    return id == o.id && file == o.file && first_line == o.first_line && last_line == o.last_line &&
+           page == o.page && last_page == o.last_page && chapter_number == o.chapter_number &&
+           chapter == o.chapter && section_number == o.section_number &&
+           section_title == o.section_title && position == o.position && text == o.text &&
+           report_title == o.report_title;
 }
 
 namespace {
@@ -31,8 +31,8 @@ namespace {
 constexpr char kDataFormat = 2;
 
 void put_number(std::string& out, long long v) {
-    unsigned long long u = (static_cast<unsigned long long>(v) << 1) ^
-                           static_cast<unsigned long long>(v >> 63);
+    unsigned long long u =
+        (static_cast<unsigned long long>(v) << 1) ^ static_cast<unsigned long long>(v >> 63);
     while (u >= 0x80) {
         out += static_cast<char>((u & 0x7f) | 0x80);
         u >>= 7;
@@ -47,7 +47,7 @@ void put_string(std::string& out, const std::string& s) {
 
 // Reads what put_number and put_string wrote; data that ends early or runs over is corrupt.
 class DataReader {
-public:
+  public:
     DataReader(const std::string& data, size_t from) : data_(data), at_(from) {}
 
     long long number() {
@@ -79,7 +79,7 @@ public:
             "version): rebuild the database with indexer --rebuild");
     }
 
-private:
+  private:
     const std::string& data_;
     size_t at_;
 };
@@ -91,14 +91,14 @@ std::string encode_passage(const Passage& p) {
     out.reserve(p.text.size() + p.file.size() + p.chapter.size() + p.section_title.size() +
                 p.report_title.size() + p.id.size() + 24);
     out += kDataFormat;
-    for (long long v : {static_cast<long long>(p.first_line), static_cast<long long>(p.last_line),
-                        static_cast<long long>(p.page), static_cast<long long>(p.last_page),
-                        static_cast<long long>(p.chapter_number),
-                        static_cast<long long>(p.section_number),
-                        static_cast<long long>(p.position)})
+    for (long long v :
+         {static_cast<long long>(p.first_line), static_cast<long long>(p.last_line),
+          static_cast<long long>(p.page), static_cast<long long>(p.last_page),
+          static_cast<long long>(p.chapter_number), static_cast<long long>(p.section_number),
+          static_cast<long long>(p.position)})
         put_number(out, v);
-    for (const std::string* s : {&p.id, &p.file, &p.chapter, &p.section_title, &p.report_title,
-                                 &p.text})
+    for (const std::string* s :
+         {&p.id, &p.file, &p.chapter, &p.section_title, &p.report_title, &p.text})
         put_string(out, *s);
     return out;
 }

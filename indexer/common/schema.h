@@ -5,7 +5,6 @@
 #include <xapian.h>
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <vector>
 
@@ -16,17 +15,17 @@ inline constexpr int kSchemaVersion = 2;  // 2: document data in binary, not JSO
 
 namespace prefix {
 // Free-text fields (stemmed forms carry a leading Z, as Xapian's TermGenerator writes them).
-inline constexpr const char* kBody = "";              // the passage text
-inline constexpr const char* kSectionTitle = "S";     // words of the section title
-inline constexpr const char* kChapterName = "XT";     // words of the chapter heading
-inline constexpr const char* kCompoundPart = "XW";    // stems of compound parts ("XWbudget")
+inline constexpr const char* kBody = "";            // the passage text
+inline constexpr const char* kSectionTitle = "S";   // words of the section title
+inline constexpr const char* kChapterName = "XT";   // words of the chapter heading
+inline constexpr const char* kCompoundPart = "XW";  // stems of compound parts ("XWbudget")
 // Boolean filter terms (one per value, no positions, wdf 0).
-inline constexpr const char* kId = "Q";               // unique passage id
-inline constexpr const char* kFile = "XF";            // file path as indexed
-inline constexpr const char* kSection = "XS";         // section number ("XS8"); XS0 = none
-inline constexpr const char* kChapter = "XC";         // chapter ordinal in its report ("XC2")
-inline constexpr const char* kChapterKey = "XK";      // folded chapter heading ("XKallmänt")
-inline constexpr const char* kPage = "XP";            // every page the passage touches ("XP3")
+inline constexpr const char* kId = "Q";           // unique passage id
+inline constexpr const char* kFile = "XF";        // file path as indexed
+inline constexpr const char* kSection = "XS";     // section number ("XS8"); XS0 = none
+inline constexpr const char* kChapter = "XC";     // chapter ordinal in its report ("XC2")
+inline constexpr const char* kChapterKey = "XK";  // folded chapter heading ("XKallmänt")
+inline constexpr const char* kPage = "XP";        // every page the passage touches ("XP3")
 }  // namespace prefix
 
 namespace slot {
@@ -39,11 +38,12 @@ inline constexpr Xapian::valueno kFile = 4;      // file path
 
 namespace meta {
 inline constexpr const char* kSchema = "rapportsok:schema";
-inline constexpr const char* kAnalysis = "rapportsok:analysis";   // Analyzer::fingerprint()
+inline constexpr const char* kAnalysis = "rapportsok:analysis";  // Analyzer::fingerprint()
 inline constexpr const char* kFilePrefix = "rapportsok:file:";   // + path -> FileRecord JSON
 // Summaries of all file records, so that a search reads one key, not one per file:
 inline constexpr const char* kChapters = "rapportsok:chapters";  // JSON array, report order
-inline constexpr const char* kAcronyms = "rapportsok:acronyms";  // JSON array of [acronym, definition]
+inline constexpr const char* kAcronyms =
+    "rapportsok:acronyms";  // JSON array of [acronym, definition]
 }  // namespace meta
 
 // Where both programs find the database when --db is not given: $RAPPORTSOK_DB, else "index"
@@ -52,19 +52,19 @@ std::string default_db_path();
 
 // One passage (a paragraph) and its exact reference into the report it came from.
 struct Passage {
-    std::string id;           // stable: file + text (+ occurrence), not the ordinal
-    std::string file;         // path as indexed, e.g. "corpus/report.txt"
-    long first_line = 0;      // 1-based source lines
+    std::string id;       // stable: file + text (+ occurrence), not the ordinal
+    std::string file;     // path as indexed, e.g. "corpus/report.txt"
+    long first_line = 0;  // 1-based source lines
     long last_line = 0;
-    int page = 1;             // page where the passage starts
-    int last_page = 1;        // page where it ends (a passage can run over a page break)
-    int chapter_number = 0;   // ordinal of the chapter heading in its report, 0 = before any
-    std::string chapter;      // chapter heading as printed in the report
-    int section_number = 0;   // numbered section, 0 = before any
+    int page = 1;            // page where the passage starts
+    int last_page = 1;       // page where it ends (a passage can run over a page break)
+    int chapter_number = 0;  // ordinal of the chapter heading in its report, 0 = before any
+    std::string chapter;     // chapter heading as printed in the report
+    int section_number = 0;  // numbered section, 0 = before any
     std::string section_title;
-    int position = 0;         // ordinal of the passage in its report, 1-based
-    std::string text;         // cleaned: broken words joined, no page artifacts
-    std::string report_title; // the report's title (its first line), may be empty
+    int position = 0;          // ordinal of the passage in its report, 1-based
+    std::string text;          // cleaned: broken words joined, no page artifacts
+    std::string report_title;  // the report's title (its first line), may be empty
 
     bool operator==(const Passage& o) const;
 };
@@ -77,7 +77,8 @@ struct FileRecord {
     long passages = 0;
     std::string title;                  // the report's title
     std::vector<std::string> chapters;  // its chapter headings, in order
-    std::vector<std::pair<std::string, std::string>> acronyms;  // defined in it: {RSF, Reportrar ...}
+    std::vector<std::pair<std::string, std::string>>
+        acronyms;  // defined in it: {RSF, Reportrar ...}
 };
 
 // Document data (compact binary, docs/index-schema.md). decode_passage throws

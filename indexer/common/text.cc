@@ -23,7 +23,8 @@ std::string nfc(std::string_view utf8) {
     UErrorCode status = U_ZERO_ERROR;
     const icu::Normalizer2* norm = icu::Normalizer2::getNFCInstance(status);
     if (U_FAILURE(status)) throw std::runtime_error("ICU NFC normaliser unavailable");
-    icu::UnicodeString in = icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), utf8.size()));
+    icu::UnicodeString in =
+        icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), utf8.size()));
     if (norm->isNormalized(in, status) && U_SUCCESS(status)) return std::string(utf8);
     status = U_ZERO_ERROR;
     icu::UnicodeString out = norm->normalize(in, status);
@@ -57,7 +58,8 @@ std::string fold_swedish_letters(std::string_view utf8) {
     UErrorCode status = U_ZERO_ERROR;
     const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
     if (U_FAILURE(status)) throw std::runtime_error("ICU NFD normaliser unavailable");
-    icu::UnicodeString in = icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), utf8.size()));
+    icu::UnicodeString in =
+        icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), utf8.size()));
     icu::UnicodeString d = nfd->normalize(in, status);
     icu::UnicodeString out;
     for (int32_t i = 0; i < d.length();) {

@@ -36,15 +36,15 @@ std::string replace_controls(std::string_view s, std::string_view with);
 // nothing from a report or a file name (escape sequences, invalid UTF-8) reaches a terminal.
 // Tabs and line ends pass. Installed by main() on std::cout and std::cerr.
 class SafeLineBuf : public std::streambuf {
-public:
+  public:
     explicit SafeLineBuf(std::streambuf* to) : to_(to) {}
     ~SafeLineBuf() override { flush_line(); }
 
-protected:
+  protected:
     int_type overflow(int_type c) override;
     int sync() override;
 
-private:
+  private:
     void flush_line();
     std::streambuf* to_;
     std::string line_;

@@ -31,12 +31,13 @@ Xapian::Document stripped(const Xapian::Document& d, const std::string& strip) {
     Xapian::Document out;
     if (!has("data")) out.set_data(d.get_data());
     if (!has("values"))
-        for (auto v = d.values_begin(); v != d.values_end(); ++v) out.add_value(v.get_valueno(), *v);
+        for (auto v = d.values_begin(); v != d.values_end(); ++v)
+            out.add_value(v.get_valueno(), *v);
     for (auto t = d.termlist_begin(); t != d.termlist_end(); ++t) {
         const std::string term = *t;
-        const bool filter = term[0] == 'Q' || term.rfind("XF", 0) == 0 || term.rfind("XS", 0) == 0 ||
-                            term.rfind("XC", 0) == 0 || term.rfind("XK", 0) == 0 ||
-                            term.rfind("XP", 0) == 0;
+        const bool filter = term[0] == 'Q' || term.rfind("XF", 0) == 0 ||
+                            term.rfind("XS", 0) == 0 || term.rfind("XC", 0) == 0 ||
+                            term.rfind("XK", 0) == 0 || term.rfind("XP", 0) == 0;
         const bool field = term[0] == 'S' || term.rfind("ZS", 0) == 0 || term.rfind("XT", 0) == 0;
         if ((filter && has("filters")) || (field && has("fields")) ||
             (term.rfind("XW", 0) == 0 && has("parts")) ||

@@ -10,7 +10,7 @@
 namespace rapportsok::fuzz {
 
 class FuzzFailure : public std::logic_error {
-public:
+  public:
     using std::logic_error::logic_error;
 };
 
