@@ -5,26 +5,23 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "indexer/common/cli.h"
 #include "indexer/common/errors.h"
 #include "indexer/common/schema.h"
 #include "indexer/common/text.h"
 #include "indexer/pipeline.h"
 
 // Whatever a report or a file name holds, the indexer's output never carries escape sequences.
-// The buffers live as long as the streams do (to their last flush at exit), so never freed.
 // The progress bar, numbers of our own with a "\r" that the filter would take, goes to stderr
 // as it was.
-static std::streambuf* const kRawStderr = std::cerr.rdbuf();
-static const bool kSafeStreams = [] {
-    std::cout.rdbuf(new rapportsok::SafeLineBuf(std::cout.rdbuf()));
-    std::cerr.rdbuf(new rapportsok::SafeLineBuf(kRawStderr));
-    return true;
-}();
+static std::streambuf* const kRawStderr = rapportsok::cli::install_safe_streams(true);
 
 int main(int argc, char** argv) try {
     rapportsok::IndexOptions o;
     CLI::App app{"indexer: index Swedish reports into a Xapian database of passages"};
-    app.add_option("--db", o.db, "database folder (default: $RAPPORTSOK_DB, else index)");
+    rapportsok::cli::add_common_options(app, "indexer");
+    app.add_option("--db", o.db, "database folder (default: $RAPPORTSOK_DB, else index)")
+        ->type_name("DIR");
     app.add_flag("--dry-run", o.dry_run, "print the passages found; touch no database");
     app.add_flag("--json", o.json, "JSON output (one line per passage with --dry-run)");
     auto* check =
@@ -48,13 +45,9 @@ int main(int argc, char** argv) try {
                    "and how many threads it runs)")
         ->default_val(o.memory_mb)
         ->check(CLI::Range(64L, 1L << 20));
-    app.add_option("paths", o.paths, "report files or folders (default: corpus)");
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
-        int rc = app.exit(e);
-        return rc == 0 ? 0 : 2;
-    }
+    app.add_option("paths", o.paths, "report files or folders (default: corpus)")
+        ->type_name("PATH");
+    if (int rc = rapportsok::cli::parse(app, argc, argv, std::cout, std::cerr); rc >= 0) return rc;
     if (o.db.empty()) o.db = rapportsok::default_db_path();
     if (o.paths.empty()) o.paths.push_back("corpus");
     // A bar on a terminal only; elsewhere the summary line is all there is.

@@ -6,26 +6,62 @@
 #include <iostream>
 #include <map>
 
+#include "indexer/common/cli.h"
 #include "indexer/common/errors.h"
 #include "indexer/common/schema.h"
 #include "searcher/pipeline.h"
 
+namespace cli = rapportsok::cli;
+
+// Every message on stderr goes through the terminal filter (a path or a query can hold escape
+// sequences); stdout is printed safe by the printers themselves, which add their own colours.
+static std::streambuf* const kRawStderr = cli::install_safe_streams(false);
+
+// A query word with a '-' in front ("-militär": without it) reads as options: say how to
+// search for it. "-n5" and the like are options with their value, not words.
+static std::string bare_minus_hint(const CLI::App& app, int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a == "--") break;
+        if (a.size() <= 2 || a[0] != '-' || a[1] == '-') continue;
+        const CLI::Option* o = app.get_option_no_throw(a.substr(0, 2));
+        const bool number = a.find_first_not_of("0123456789.", 2) == std::string::npos;
+        if (o && !o->get_type_name().empty() && number) continue;
+        return "'" + a +
+               "' was read as options; to search without a word, put the query after --: "
+               "searcher [OPTIONS] -- QUERY";
+    }
+    return "";
+}
+
 int main(int argc, char** argv) try {
+    (void)kRawStderr;
     rapportsok::SearchOptions o;
     std::vector<std::string> words;
     std::string color = "auto";
     CLI::App app{"searcher: search a rapportsök database of report passages"};
-    app.add_option("--db", o.db, "database folder (default: $RAPPORTSOK_DB, else index)");
-    app.add_option("-n,--limit", o.limit, "hits to show (default 10)");
-    app.add_option("--offset", o.offset, "hits to skip (default 0)");
+    cli::add_common_options(
+        app, "searcher",
+        {"avsnitt:", "kapitel:", "sida:", "fil:", "section:", "chapter:", "page:", "file:"});
+    app.add_option("--db", o.db, "database folder (default: $RAPPORTSOK_DB, else index)")
+        ->type_name("DIR");
+    // Counts are bounded where Xapian's 32-bit counts still hold offset + limit.
+    app.add_option("-n,--limit", o.limit, "hits to show (default 10; 0: only the total and facets)")
+        ->check(CLI::Range(0L, rapportsok::kMaxHits));
+    app.add_option("--offset", o.offset, "hits to skip (default 0)")
+        ->check(CLI::Range(0L, rapportsok::kMaxHits));
     app.add_flag("--json", o.json, "print one JSON object (docs/json-output.md)");
     app.add_option("--color", color, "highlight with bold: auto, always or never")
         ->check(CLI::IsMember({"auto", "always", "never"}));
-    app.add_option("--k1", o.weights.k1, "BM25 k1 (ranking tuning)");
-    app.add_option("--b", o.weights.b, "BM25 b (ranking tuning)");
-    app.add_option("--w-exact", o.weights.exact, "weight of exact word matches (ranking tuning)");
-    app.add_option("--w-title", o.weights.title, "weight of section-title matches (tuning)");
-    app.add_option("--w-chapter", o.weights.chapter, "weight of chapter-heading matches (tuning)");
+    app.add_option("--k1", o.weights.k1, "BM25 k1 (ranking tuning)")
+        ->check(cli::finite_range(0, 1000));
+    app.add_option("--b", o.weights.b, "BM25 b (ranking tuning)")->check(cli::finite_range(0, 1));
+    app.add_option("--w-exact", o.weights.exact, "weight of exact word matches (ranking tuning)")
+        ->check(cli::finite_range(0, 1000));
+    app.add_option("--w-title", o.weights.title, "weight of section-title matches (tuning)")
+        ->check(cli::finite_range(0, 1000));
+    app.add_option("--w-chapter", o.weights.chapter, "weight of chapter-heading matches (tuning)")
+        ->check(cli::finite_range(0, 1000));
     bool exact = false, no_infl = false, no_diacritics = false, no_compounds = false,
          no_synonyms = false, no_english = false, no_spelling = false;
     app.add_flag("--exact", exact, "no expansion or correction: the words as typed (and stemmed)");
@@ -35,17 +71,16 @@ int main(int argc, char** argv) try {
     app.add_flag("--no-synonyms", no_synonyms, "no synonyms or acronyms (FN = UN)");
     app.add_flag("--no-english", no_english, "no English-Swedish translation");
     app.add_flag("--no-spelling", no_spelling, "no spelling correction");
-    app.add_option("query", words, "query words, filters (avsnitt:8 kapitel:2 sida:3 fil:name)");
+    app.add_option("query", words, "query words, filters (avsnitt:8 kapitel:2 sida:3 fil:name)")
+        ->type_name("QUERY");
     app.footer(
         "Query syntax: words (ranked, any may match), AND OR NOT, +word -word, \"a phrase\",\n"
         "a NEAR b, prefix*; filters avsnitt:/section:, kapitel:/chapter:, sida:/page:, "
         "fil:/file:.\nExit status: 0 found, 1 nothing found, 2 error.");
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
-        int rc = app.exit(e);
-        return rc == 0 ? 0 : 2;
-    }
+    auto hint = [&app](const CLI::ParseError&, int n, char** args) {
+        return bare_minus_hint(app, n, args);
+    };
+    if (int rc = cli::parse(app, argc, argv, std::cout, std::cerr, hint); rc >= 0) return rc;
     static const std::map<std::string, rapportsok::Color> kColors = {
         {"auto", rapportsok::Color::kAuto},
         {"always", rapportsok::Color::kAlways},

@@ -20,7 +20,8 @@ bool use_color(Color c, bool tty) {
 }
 
 int run_search(const SearchOptions& o, std::ostream& out, std::ostream& err, bool tty) {
-    if (o.limit < 0 || o.offset < 0) throw UsageError("--limit and --offset must not be negative");
+    if (o.limit < 0 || o.offset < 0 || o.limit > kMaxHits || o.offset > kMaxHits)
+        throw UsageError("--limit and --offset take 0 to " + std::to_string(kMaxHits));
     Analyzer analyzer;
     Xapian::Database db = open_database(o.db, analyzer);
     SearchRequest req;

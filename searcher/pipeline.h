@@ -9,6 +9,9 @@
 
 namespace rapportsok {
 
+// The most hits --limit and --offset take: offset + limit stays within Xapian's 32-bit counts.
+inline constexpr long kMaxHits = 1000000000L;
+
 enum class Color { kAuto, kAlways, kNever };
 
 struct SearchOptions {

@@ -32,15 +32,17 @@ void print_text(const SearchResult& r, std::ostream& out, bool color) {
     if (r.corrected)
         out << "Showing results for " << terminal_safe(*r.corrected) << " (searched for "
             << terminal_safe(r.query) << ")\n";
-    if (r.hits.empty()) {
-        out << "No passages match: " << terminal_safe(r.query)
-            << (r.offset > 0 && r.total > 0 ? " at offset " + std::to_string(r.offset) : "")
-            << ".\n";
+    if (r.total == 0) {
+        out << "No passages match: " << terminal_safe(r.query) << ".\n";
         return;
     }
     out << (r.total_exact ? "" : "About ") << r.total << (r.total == 1 ? " passage" : " passages")
-        << " match: " << terminal_safe(r.corrected.value_or(r.query)) << "; showing "
-        << r.hits.front().rank << "–" << r.hits.back().rank << ".\n";
+        << " match: " << terminal_safe(r.corrected.value_or(r.query));
+    if (!r.hits.empty())
+        out << "; showing " << r.hits.front().rank << "–" << r.hits.back().rank;
+    else if (r.offset > 0)
+        out << "; none at offset " << r.offset;  // --limit 0 shows none on purpose
+    out << ".\n";
     for (const Hit& h : r.hits) {
         const Passage& p = h.passage;
         std::ostringstream ref;

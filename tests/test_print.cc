@@ -137,7 +137,7 @@ TEST_CASE("print_text says when an offset is past the last hit", "[unit]") {
     r.query = "tortyr";
     r.total = 3;
     r.offset = 10;
-    CHECK(text_of(r, false) == "No passages match: tortyr at offset 10.\n");
+    CHECK(text_of(r, false) == "3 passages match: tortyr; none at offset 10.\n");
 }
 
 TEST_CASE("terminal_safe replaces control characters and invalid UTF-8 with U+FFFD", "[unit]") {
