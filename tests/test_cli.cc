@@ -1,9 +1,9 @@
 // The command line of both programs end to end: every option, the numbers checked at the edge,
 // argument errors, --version, the database found as git finds its repository, and what an
 // install puts in place (man pages, completion).
-#include <algorithm>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
@@ -58,8 +58,7 @@ TEST_CASE("regression: RAPPORTSOK_DB holding an escape sequence does not reach t
     CHECK_THAT(s.err, Catch::Contains("OWNED"));  // said, made harmless
     CHECK_FALSE(has_control(s.err));
     CHECK_FALSE(has_control(s.out));
-    testing::Run i =
-        testing::run({testing::indexer_bin(), "--check"}, testing::source_dir(), env);
+    testing::Run i = testing::run({testing::indexer_bin(), "--check"}, testing::source_dir(), env);
     CHECK(i.status == 2);
     CHECK(i.err.rfind("indexer: ", 0) == 0);
     CHECK_FALSE(has_control(i.err));
@@ -75,10 +74,14 @@ TEST_CASE("regression: a query holding an escape sequence reaches no message raw
 
 TEST_CASE("regression: --limit and --offset past 2^32 are usage errors, not a wrapped count",
           "[e2e][cli][regression]") {
-    const std::vector<std::vector<std::string>> cases = {
-        {"-n", "4294967297"}, {"--limit", "4294967296"}, {"--offset", "4294967296"},
-        {"-n", "-1"},         {"--offset", "-3"},        {"-n", "1e3"},
-        {"-n", "ten"},        {"--limit", "99999999999999999999999"}};
+    const std::vector<std::vector<std::string>> cases = {{"-n", "4294967297"},
+                                                         {"--limit", "4294967296"},
+                                                         {"--offset", "4294967296"},
+                                                         {"-n", "-1"},
+                                                         {"--offset", "-3"},
+                                                         {"-n", "1e3"},
+                                                         {"-n", "ten"},
+                                                         {"--limit", "99999999999999999999999"}};
     for (const auto& args : cases) {
         std::vector<std::string> a = args;
         a.push_back("tortyr");
@@ -116,10 +119,10 @@ TEST_CASE("regression: -n 0 prints the total and the facets, not \"No passages m
 TEST_CASE("regression: --k1 nan, --k1 -5, --b 7, --w-title -100 are usage errors",
           "[e2e][cli][regression]") {
     const std::vector<std::vector<std::string>> cases = {
-        {"--k1", "nan"},        {"--k1", "-5"},         {"--k1", "inf"},
-        {"--b", "7"},           {"--b", "-0.1"},        {"--b", "nan"},
-        {"--w-title", "-100"},  {"--w-exact", "-1"},    {"--w-chapter", "nan"},
-        {"--w-title", "1e400"}, {"--k1", "1.2x"},       {"--w-chapter", "-inf"}};
+        {"--k1", "nan"},        {"--k1", "-5"},      {"--k1", "inf"},
+        {"--b", "7"},           {"--b", "-0.1"},     {"--b", "nan"},
+        {"--w-title", "-100"},  {"--w-exact", "-1"}, {"--w-chapter", "nan"},
+        {"--w-title", "1e400"}, {"--k1", "1.2x"},    {"--w-chapter", "-inf"}};
     for (const auto& args : cases) {
         testing::Run r = searcher({args[0], args[1], "--json", "tortyr"});
         INFO(args[0] << " " << args[1] << "\nstdout: " << r.out << "\nstderr: " << r.err);
@@ -129,8 +132,8 @@ TEST_CASE("regression: --k1 nan, --k1 -5, --b 7, --w-title -100 are usage errors
         CHECK_THAT(r.err, Catch::Contains(args[0]));
     }
     // The bounds themselves are fine, and every score is a number.
-    testing::Run r = searcher({"--k1", "0", "--b", "1", "--w-title", "0", "--w-exact", "1000",
-                               "--json", "tortyr"});
+    testing::Run r = searcher(
+        {"--k1", "0", "--b", "1", "--w-title", "0", "--w-exact", "1000", "--json", "tortyr"});
     REQUIRE(r.status == 0);
     CHECK_THAT(r.out, !Catch::Contains("null,\"section\""));
     for (const json& h : json::parse(r.out)["hits"]) CHECK(h["score"].is_number());
@@ -152,8 +155,7 @@ TEST_CASE("argument errors carry the program's name and exit 2", "[e2e][cli]") {
     }
 }
 
-TEST_CASE("a bare -word taken as an option gets a hint to put the query after --",
-          "[e2e][cli]") {
+TEST_CASE("a bare -word taken as an option gets a hint to put the query after --", "[e2e][cli]") {
     testing::Run r = searcher({"tortyr", "-militär"});
     CHECK(r.status == 2);
     CHECK_THAT(r.err, Catch::Contains("'-militär' was read as options"));
@@ -242,12 +244,11 @@ std::vector<std::string> bash_complete(const std::string& script, const std::str
     std::string array;
     for (const std::string& w : words) array += " '" + w + "'";
     const std::string fn = "_rapportsok_" + program;
-    testing::Run r = testing::run(
-        {which("bash"), "--norc", "-c",
-         "source '" + script + "' && COMP_WORDS=(" + program + array +
-             ") && COMP_CWORD=" + std::to_string(words.size()) + " && " + fn +
-             " && printf '%s\\n' \"${COMPREPLY[@]}\""},
-        testing::source_dir());
+    testing::Run r = testing::run({which("bash"), "--norc", "-c",
+                                   "source '" + script + "' && COMP_WORDS=(" + program + array +
+                                       ") && COMP_CWORD=" + std::to_string(words.size()) + " && " +
+                                       fn + " && printf '%s\\n' \"${COMPREPLY[@]}\""},
+                                  testing::source_dir());
     INFO(r.err);
     REQUIRE(r.status == 0);
     std::vector<std::string> out;
@@ -329,7 +330,8 @@ TEST_CASE("the installed zsh completion is valid zsh and names every option",
         const std::string text = testing::read_file(file);
         CHECK(text.rfind("#compdef " + name + "\n", 0) == 0);
         CHECK(testing::run({which("zsh"), "-n", file}).status == 0);
-        for (const std::string& o : help_options(name == "indexer" ? testing::indexer_bin() : testing::searcher_bin())) {
+        for (const std::string& o :
+             help_options(name == "indexer" ? testing::indexer_bin() : testing::searcher_bin())) {
             INFO(o);
             CHECK_THAT(text, Catch::Contains(o));
         }

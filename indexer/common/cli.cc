@@ -36,9 +36,8 @@ std::string version_text(const std::string& program) {
     u_getVersion(icu);
     char icu_text[U_MAX_VERSION_STRING_LENGTH];
     u_versionToString(icu, icu_text);
-    return program + " (rapportsök) " RAPPORTSOK_VERSION "\nXapian " +
-           Xapian::version_string() + ", ICU " + icu_text +
-           ", Snowball (libstemmer) " RAPPORTSOK_SNOWBALL_VERSION;
+    return program + " (rapportsök) " RAPPORTSOK_VERSION "\nXapian " + Xapian::version_string() +
+           ", ICU " + icu_text + ", Snowball (libstemmer) " RAPPORTSOK_SNOWBALL_VERSION;
 }
 
 CLI::Validator finite_range(double lo, double hi) {
@@ -214,8 +213,9 @@ std::string completion_script(const CLI::App& app, const std::string& shell,
 void add_common_options(CLI::App& app, const std::string& program,
                         const std::vector<std::string>& positional_words) {
     app.name(program);
-    app.set_version_flag("--version", [program] { return version_text(program); },
-                         "print the version (and Xapian's, ICU's, Snowball's) and exit");
+    app.set_version_flag(
+        "--version", [program] { return version_text(program); },
+        "print the version (and Xapian's, ICU's, Snowball's) and exit");
     // Hidden (no group): the build runs it to make the completion files it installs.
     app.add_option_function<std::string>(
            "--completion",
