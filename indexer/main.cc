@@ -3,6 +3,8 @@
 #include <xapian.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cstring>
 #include <iostream>
 
 #include "indexer/common/cli.h"
@@ -15,6 +17,30 @@
 // The progress bar, numbers of our own with a "\r" that the filter would take, goes to stderr
 // as it was.
 static std::streambuf* const kRawStderr = rapportsok::cli::install_safe_streams(true);
+
+// No --db: $RAPPORTSOK_DB, else index/ here or in the nearest folder above. One found above is
+// used for a run without paths (then on its own corpus/), from its folder, so that the files keep
+// the names they were indexed under there. Paths given mean a database of their own here: a sync
+// keeps its database in step with the paths given, and would drop every other file above.
+static void use_found_database(rapportsok::IndexOptions& o) {
+    const rapportsok::FoundDatabase found = rapportsok::find_database();
+    o.db = found.path;
+    if (found.root.empty()) return;
+    if (!o.paths.empty()) {
+        o.db = "index";
+        if (!o.quiet && !o.dry_run)
+            std::cerr << "indexer: the paths given get a database of their own here (index/); "
+                      << found.path << " above is synced by indexer without paths, or --db\n";
+        return;
+    }
+    if (::chdir(found.root.c_str()) != 0)
+        throw rapportsok::UsageError("cannot work from " + found.root + ": " +
+                                     std::strerror(errno));
+    o.db = "index";
+    if (!o.quiet)
+        std::cerr << "indexer: using the database " << found.path
+                  << " (the nearest index/ above the current folder), from its folder\n";
+}
 
 int main(int argc, char** argv) try {
     rapportsok::IndexOptions o;
@@ -48,7 +74,7 @@ int main(int argc, char** argv) try {
     app.add_option("paths", o.paths, "report files or folders (default: corpus)")
         ->type_name("PATH");
     if (int rc = rapportsok::cli::parse(app, argc, argv, std::cout, std::cerr); rc >= 0) return rc;
-    if (o.db.empty()) o.db = rapportsok::default_db_path();
+    if (o.db.empty()) use_found_database(o);
     if (o.paths.empty()) o.paths.push_back("corpus");
     // A bar on a terminal only; elsewhere the summary line is all there is.
     static std::ostream raw_stderr(kRawStderr);

@@ -3,6 +3,7 @@
 #include <xapian.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <iostream>
 #include <map>
 
@@ -62,6 +63,34 @@ int main(int argc, char** argv) try {
         ->check(cli::finite_range(0, 1000));
     app.add_option("--w-chapter", o.weights.chapter, "weight of chapter-heading matches (tuning)")
         ->check(cli::finite_range(0, 1000));
+    // grep's, ripgrep's and Recoll's habits.
+    auto* count = app.add_flag("-c,--count", o.count, "print only the number of matching passages");
+    auto* files = app.add_flag("-l,--files-with-matches", o.files_only,
+                               "print only the files with a match, by their best passage");
+    app.add_option("-C,--context", o.context,
+                   "show N passages before and after each hit (marked |; the hit >)")
+        ->type_name("N")
+        ->check(CLI::Range(0, 100));
+    std::string sort = "relevance";
+    app.add_option("--sort", sort, "order of the hits: by relevance, or report order (position)")
+        ->check(CLI::IsMember({"relevance", "position"}));
+    auto* show = app.add_option("--show", o.show,
+                                "print the passage with this id (from --json or --format {id}), "
+                                "with its reference; with -C, its neighbours too")
+                     ->type_name("ID");
+    auto* format = app.add_option("--format", o.format,
+                                  "print each hit as this line: {file}:{line}: {snippet}; fields "
+                                  "{rank} {score} {id} {file} {line} {last_line} {page} "
+                                  "{last_page} {position} {chapter} {section} {title} {snippet} "
+                                  "{text}; {{ and }} for braces")
+                       ->type_name("TEMPLATE");
+    auto* open = app.add_flag("--open", o.open,
+                              "print an editor command for the first hit: $EDITOR +LINE FILE");
+    auto* json = app.get_option("--json");
+    count->excludes(files)->excludes(format)->excludes(open)->excludes(show);
+    files->excludes(format)->excludes(open)->excludes(show);
+    format->excludes(open)->excludes(json)->excludes(show);
+    open->excludes(json)->excludes(show);
     bool exact = false, no_infl = false, no_diacritics = false, no_compounds = false,
          no_synonyms = false, no_english = false, no_spelling = false;
     app.add_flag("--exact", exact, "no expansion or correction: the words as typed (and stemmed)");
@@ -86,13 +115,26 @@ int main(int argc, char** argv) try {
         {"always", rapportsok::Color::kAlways},
         {"never", rapportsok::Color::kNever}};
     o.color = kColors.at(color);
+    o.sort = sort == "position" ? rapportsok::Sort::kPosition : rapportsok::Sort::kRelevance;
+    if (const char* editor = std::getenv("EDITOR")) o.editor = editor;
+    if (!o.show.empty() && !words.empty()) {
+        std::cerr << "searcher: --show takes a passage id and no query\n";
+        return 2;
+    }
     o.expand.inflections = !(exact || no_infl);
     o.expand.diacritics = !(exact || no_diacritics);
     o.expand.compounds = !(exact || no_compounds);
     o.expand.synonyms = !(exact || no_synonyms);
     o.expand.english = !(exact || no_english);
     o.spelling = !(exact || no_spelling);
-    if (o.db.empty()) o.db = rapportsok::default_db_path();
+    if (o.db.empty()) {
+        const rapportsok::FoundDatabase found = rapportsok::find_database();
+        o.db = found.path;
+        o.files_root = found.root;
+        if (!found.root.empty())
+            std::cerr << "searcher: using the database " << found.path
+                      << " (the nearest index/ above the current folder)\n";
+    }
     for (const std::string& w : words) o.query += (o.query.empty() ? "" : " ") + w;
     try {
         return rapportsok::run_search(o, std::cout, std::cerr, ::isatty(1));

@@ -163,15 +163,17 @@ SearchResult search_once(Xapian::Database& db, const Analyzer& analyzer, const S
     Xapian::Query q = plan.query;
     if (plan.has_filter) q = Xapian::Query(Xapian::Query::OP_FILTER, q, plan.filter);
     enquire.set_query(q);
-    if (plan.has_text) {
+    if (plan.has_text)
         enquire.set_weighting_scheme(Xapian::BM25Weight(req.weights.k1, 0, 1, req.weights.b, 0.5));
-    } else {
-        // Filters only: the passages in report order, report by report.
+    else
         enquire.set_weighting_scheme(Xapian::BoolWeight());
+    if (!plan.has_text || req.by_position) {
+        // Filters only, or asked for: the passages in report order, report by report.
         order.add_value(slot::kFile);
         order.add_value(slot::kPosition);
         enquire.set_sort_by_key(&order, false);
     }
+    if (req.one_per_file) enquire.set_collapse_key(slot::kFile);
     SeenDocuments seen_docs;
     enquire.add_matchspy(&seen_docs);
     // Totals and facets are exact up to kExactUpTo matches (every report-sized index): the
@@ -181,8 +183,9 @@ SearchResult search_once(Xapian::Database& db, const Analyzer& analyzer, const S
     constexpr size_t kEstimateFrom = 250;  // matches, at least, that estimated facets count
     Xapian::MSet mset = enquire.get_mset(
         static_cast<Xapian::doccount>(req.offset), static_cast<Xapian::doccount>(req.limit),
-        std::max<Xapian::doccount>(kExactUpTo,
-                                   static_cast<Xapian::doccount>(req.offset + req.limit)));
+        req.exact_total ? db.get_doccount()
+                        : std::max<Xapian::doccount>(
+                              kExactUpTo, static_cast<Xapian::doccount>(req.offset + req.limit)));
     r.total = static_cast<long>(mset.get_matches_estimated());
     r.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
     std::vector<Xapian::docid>& seen_ids = seen_docs.ids;

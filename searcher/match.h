@@ -20,6 +20,7 @@ struct Hit {
     double score = 0;
     Passage passage;
     Snippet snippet;
+    std::vector<Passage> before, after;  // --context: its neighbours in the report
 };
 
 struct Facet {
@@ -41,6 +42,7 @@ struct SearchResult {
     std::vector<std::string> notes;
     std::vector<Expansion> expansions;       // what the query was widened with
     std::vector<std::string> unknown_words;  // query words the index knows in no form
+    int context = 0;                         // passages asked for before and after each hit
 };
 
 struct SearchRequest {
@@ -50,6 +52,9 @@ struct SearchRequest {
     long offset = 0;
     long limit = 10;
     RankingWeights weights;
+    bool by_position = false;   // hits in report order (file, then position), not by score
+    bool one_per_file = false;  // only each file's best passage
+    bool exact_total = false;   // count every match, however many
 };
 
 // Opens the database read-only; throws UsageError when it is missing, unreadable or built with

@@ -4,6 +4,7 @@
 
 #include <iosfwd>
 #include <string>
+#include <vector>
 
 #include "searcher/parse.h"
 
@@ -13,10 +14,12 @@ namespace rapportsok {
 inline constexpr long kMaxHits = 1000000000L;
 
 enum class Color { kAuto, kAlways, kNever };
+enum class Sort { kRelevance, kPosition };
 
 struct SearchOptions {
-    std::string db;     // default: $RAPPORTSOK_DB, else "index"
-    std::string query;  // the query words joined by spaces
+    std::string db;          // default: $RAPPORTSOK_DB, else "index" here or above
+    std::string files_root;  // the folder relative file names are under, when not this one
+    std::string query;       // the query words joined by spaces
     long limit = 10;
     long offset = 0;
     bool json = false;
@@ -24,7 +27,19 @@ struct SearchOptions {
     RankingWeights weights;
     ExpandOptions expand;
     bool spelling = true;
+    // grep's habits:
+    bool count = false;       // -c: the number of matching passages only
+    bool files_only = false;  // -l: the files with a match, by their best passage
+    int context = 0;          // -C N: N passages before and after each hit
+    Sort sort = Sort::kRelevance;
+    std::string show;    // --show ID: that passage (with --context, its neighbours); no query
+    std::string format;  // --format: a line of the user's own per hit
+    bool open = false;   // --open: "$EDITOR +LINE FILE" for the first hit
+    std::string editor;  // $EDITOR
 };
+
+// Notes for a query that meant a filter: "§8" or "avsnitt 8" (searched as words) is avsnitt:8.
+std::vector<std::string> filter_hints(const std::string& query);
 
 // Whether text output is coloured: --color, then NO_COLOR, then whether stdout is a terminal.
 bool use_color(Color c, bool stdout_is_terminal);

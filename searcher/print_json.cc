@@ -7,6 +7,29 @@ namespace rapportsok {
 
 using nlohmann::json;
 
+namespace {
+
+json context_json(const std::vector<Passage>& before, const std::vector<Passage>& after) {
+    json b = json::array(), a = json::array();
+    for (const Passage& p : before) b.push_back(passage_json(p));
+    for (const Passage& p : after) a.push_back(passage_json(p));
+    return {{"before", b}, {"after", a}};
+}
+
+std::string dump(const json& j) {
+    // Invalid UTF-8 from a report can never break the output: it becomes U+FFFD.
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace
+
+void print_passage_json(const Passage& p, const std::vector<Passage>& before,
+                        const std::vector<Passage>& after, bool context, std::ostream& out) {
+    json j = passage_json(p);
+    if (context) j["context"] = context_json(before, after);
+    out << dump(j) << "\n";
+}
+
 void print_json(const SearchResult& r, std::ostream& out) {
     json hits = json::array();
     for (const Hit& h : r.hits) {
@@ -18,6 +41,7 @@ void print_json(const SearchResult& r, std::ostream& out) {
         hit["score"] = h.score;
         hit["snippet"] = h.snippet.text;
         hit["highlights"] = marks;
+        if (r.context > 0) hit["context"] = context_json(h.before, h.after);
         hits.push_back(std::move(hit));
     }
     json chapters = json::array(), sections = json::array();
@@ -39,8 +63,7 @@ void print_json(const SearchResult& r, std::ostream& out) {
               {"facets_exact", r.facets_exact},
               {"expansions", expansions},
               {"notes", r.notes}};
-    // Invalid UTF-8 from a report can never break the output: it becomes U+FFFD.
-    out << j.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
+    out << dump(j) << "\n";
 }
 
 }  // namespace rapportsok

@@ -2,11 +2,16 @@
 #pragma once
 
 #include <iosfwd>
+#include <vector>
 
 #include "searcher/match.h"
 
 namespace rapportsok {
 
 void print_json(const SearchResult& result, std::ostream& out);
+
+// --show: the passage's object; with context, "context": {"before": [...], "after": [...]}.
+void print_passage_json(const Passage& p, const std::vector<Passage>& before,
+                        const std::vector<Passage>& after, bool context, std::ostream& out);
 
 }  // namespace rapportsok

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "indexer/common/text.h"
+#include "searcher/print_lines.h"
 
 namespace rapportsok {
 
@@ -15,6 +16,40 @@ const char* const kReset = "\x1b[0m";
 }  // namespace
 
 std::string terminal_safe(const std::string& s) { return replace_controls(s, "\xEF\xBF\xBD"); }
+
+namespace {
+
+// The reference under a hit's first line: section, chapter.
+void print_reference(const Passage& p, std::ostream& out) {
+    if (p.section_number)
+        out << "   §" << p.section_number << " " << terminal_safe(p.section_title) << "\n";
+    if (!p.chapter.empty()) out << "   " << terminal_safe(p.chapter) << "\n";
+}
+
+// Context passages (--context), marked "|" beside the hit's ">": their first line, their text.
+void print_context(const std::vector<Passage>& passages, std::ostream& out) {
+    for (const Passage& c : passages)
+        out << "   | " << c.first_line << "  " << terminal_safe(shortened(c.text, 240)) << "\n";
+}
+
+}  // namespace
+
+void print_passage_text(const Passage& p, const std::vector<Passage>& before,
+                        const std::vector<Passage>& after, std::ostream& out, bool color) {
+    std::ostringstream ref;
+    ref << p.file << ":" << p.first_line << "-" << p.last_line;
+    out << (color ? std::string(kCyan) + terminal_safe(ref.str()) + kReset
+                  : terminal_safe(ref.str()))
+        << "  page " << p.page;
+    if (p.last_page != p.page) out << "–" << p.last_page;
+    out << "\n";
+    print_reference(p, out);
+    out << "   id " << terminal_safe(p.id) << "\n";
+    const bool context = !before.empty() || !after.empty();
+    print_context(before, out);
+    out << (context ? "   > " : "   ") << terminal_safe(p.text) << "\n";
+    print_context(after, out);
+}
 
 void print_text(const SearchResult& r, std::ostream& out, bool color) {
     auto style = [&](const char* code, const std::string& s) {
@@ -53,9 +88,8 @@ void print_text(const SearchResult& r, std::ostream& out, bool color) {
         // No score here: it means nothing to a reader and changes with every ranking tweak
         // (which would churn the golden files); --json carries it.
         out << "\n";
-        if (p.section_number)
-            out << "   §" << p.section_number << " " << terminal_safe(p.section_title) << "\n";
-        if (!p.chapter.empty()) out << "   " << terminal_safe(p.chapter) << "\n";
+        print_reference(p, out);
+        print_context(h.before, out);
         // The snippet with its highlights.
         const Snippet& s = h.snippet;
         std::string line;
@@ -66,7 +100,8 @@ void print_text(const SearchResult& r, std::ostream& out, bool color) {
             at = e;
         }
         line += terminal_safe(s.text.substr(at));
-        out << "   " << line << "\n";
+        out << (r.context > 0 ? "   > " : "   ") << line << "\n";
+        print_context(h.after, out);
     }
     // Estimated counts say so, as an estimated total does ("About 6000 passages").
     const char* about = r.facets_exact ? "" : " (estimated)";

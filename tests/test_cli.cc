@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdlib>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
@@ -193,14 +194,25 @@ std::vector<std::string> help_options(const std::string& bin) {
     testing::Run r = testing::run({bin, "--help"});
     REQUIRE(r.status == 0);
     std::vector<std::string> out;
-    std::string word;
-    for (size_t i = 0; i <= r.out.size(); ++i) {
-        const char c = i < r.out.size() ? r.out[i] : ' ';
-        if (c == ' ' || c == '\n' || c == ',' || c == '=') {
-            if (word.size() > 2 && word.rfind("--", 0) == 0 && word != "--opt") out.push_back(word);
-            word.clear();
-        } else {
-            word += c;
+    size_t start = 0;
+    while (start < r.out.size()) {
+        size_t end = r.out.find('\n', start);
+        if (end == std::string::npos) end = r.out.size();
+        std::string line = r.out.substr(start, end - start);
+        start = end + 1;
+        // "  -n,--limit INT ...   help": the names, before the first double space.
+        const size_t first = line.find_first_not_of(' ');
+        if (first == std::string::npos || first == 0 || line[first] != '-') continue;
+        line = line.substr(first, line.find("  ", first) - first);
+        std::string word;
+        for (size_t i = 0; i <= line.size(); ++i) {
+            const char c = i < line.size() ? line[i] : ' ';
+            if (c == ' ' || c == ',') {
+                if (word.rfind("--", 0) == 0) out.push_back(word);
+                word.clear();
+            } else {
+                word += c;
+            }
         }
     }
     return out;
@@ -309,7 +321,7 @@ TEST_CASE("the installed bash completion offers the options and their values",
         INFO(o);
         CHECK(has(bash_complete(s, "searcher", {"--"}), o));
     }
-    CHECK(bash_complete(s, "searcher", {"--co"}) == std::vector<std::string>{"--color"});
+    CHECK(bash_complete(s, "searcher", {"--col"}) == std::vector<std::string>{"--color"});
     CHECK(bash_complete(s, "searcher", {"--color", ""}) ==
           std::vector<std::string>{"auto", "always", "never"});
     CHECK(bash_complete(s, "searcher", {"--color", "=", "al"}) ==
@@ -336,4 +348,451 @@ TEST_CASE("the installed zsh completion is valid zsh and names every option",
             CHECK_THAT(text, Catch::Contains(o));
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Every option of both programs, one row each: what it does, shown end to end. A new option
+// without a row here fails "every option of --help has a row".
+
+namespace {
+
+struct Row {
+    std::string option;             // as --help names it
+    std::vector<std::string> args;  // after the program (and the searcher's --db)
+    int status;
+    std::function<void(const testing::Run&)> check;
+};
+
+json parsed(const testing::Run& r) {
+    INFO(r.out << r.err);
+    return json::parse(r.out);
+}
+
+std::vector<long> positions(const json& j) {
+    std::vector<long> out;
+    for (const json& h : j["hits"]) out.push_back(h["position"].get<long>());
+    return out;
+}
+
+size_t lines(const std::string& s) {
+    return static_cast<size_t>(std::count(s.begin(), s.end(), '\n'));
+}
+
+const std::string kSeedFile = "corpus/manskliga-rattigheter-kazakstan-2011.txt";
+
+std::string first_id(const std::string& query) {
+    testing::Run r = searcher({"--json", "-n", "1", query});
+    REQUIRE(r.status == 0);
+    return parsed(r)["hits"][0]["id"];
+}
+
+std::vector<Row> searcher_rows() {
+    const std::string id = first_id("tortyr");
+    return {
+        {"--help",
+         {"--help"},
+         0,
+         [](const testing::Run& r) { CHECK_THAT(r.out, Catch::Contains("Usage: searcher")); }},
+        {"--version",
+         {"--version"},
+         0,
+         [](const testing::Run& r) { CHECK(r.out.rfind("searcher (rapportsök)", 0) == 0); }},
+        {"--db",
+         {"tortyr"},
+         0,
+         [](const testing::Run& r) { CHECK_THAT(r.out, Catch::Contains("passages match")); }},
+        {"--limit",
+         {"--limit", "2", "--json", "tortyr"},
+         0,
+         [](const testing::Run& r) { CHECK(parsed(r)["hits"].size() == 2); }},
+        {"--offset",
+         {"--offset", "2", "--json", "tortyr"},
+         0,
+         [](const testing::Run& r) { CHECK(parsed(r)["hits"][0]["rank"] == 3); }},
+        {"--json",
+         {"--json", "tortyr"},
+         0,
+         [](const testing::Run& r) { CHECK(parsed(r)["total"].get<long>() > 0); }},
+        {"--color",
+         {"--color", "always", "tortyr"},
+         0,
+         [](const testing::Run& r) { CHECK_THAT(r.out, Catch::Contains("\x1b[1m")); }},
+        {"--k1",
+         {"--k1", "0", "--json", "tortyr"},
+         0,
+         [](const testing::Run& r) { CHECK(parsed(r)["hits"][0]["score"].is_number()); }},
+        {"--b",
+         {"--b", "1", "--json", "tortyr"},
+         0,
+         [](const testing::Run& r) { CHECK(parsed(r)["hits"][0]["score"].is_number()); }},
+        {"--w-exact",
+         {"--w-exact", "0", "--json", "tortyr"},
+         0,
+         [](const testing::Run& r) { CHECK(parsed(r)["total"].get<long>() > 0); }},
+        {"--w-title",
+         {"--w-title", "0", "--json", "tortyr"},
+         0,
+         [](const testing::Run& r) { CHECK(parsed(r)["total"].get<long>() > 0); }},
+        {"--w-chapter",
+         {"--w-chapter", "5", "--json", "tortyr"},
+         0,
+         [](const testing::Run& r) { CHECK(parsed(r)["total"].get<long>() > 0); }},
+        {"--exact",
+         {"--exact", "--json", "hogsta"},
+         1,
+         [](const testing::Run& r) { CHECK(parsed(r)["expansions"].empty()); }},
+        {"--no-inflections",
+         {"--no-inflections", "--json", "arbetsmiljö"},
+         0,
+         [](const testing::Run& r) {
+             const json j = parsed(r);
+             for (const json& e : j["expansions"]) CHECK(e["kind"] != "inflection");
+         }},
+        {"--no-diacritics",
+         {"--no-diacritics", "--no-spelling", "--json", "hogsta"},
+         1,
+         [](const testing::Run& r) {
+             CHECK(parsed(r)["total"] == 0);
+             CHECK(parsed(searcher({"--json", "hogsta"}))["total"] > 0);
+         }},
+        {"--no-compounds",
+         {"--no-compounds", "--json", "budget"},
+         1,
+         [](const testing::Run& r) {
+             const json j = parsed(r);
+             for (const json& e : j["expansions"]) CHECK(e["kind"] != "compound");
+         }},
+        {"--no-synonyms",
+         {"--no-synonyms", "--json", "Förenta nationerna"},
+         0,
+         [](const testing::Run& r) {
+             CHECK(parsed(r)["expansions"].empty());
+             CHECK(parsed(r)["total"] <
+                   parsed(searcher({"--json", "Förenta nationerna"}))["total"]);
+         }},
+        {"--no-english",
+         {"--no-english", "--json", "prison"},
+         1,
+         [](const testing::Run& r) { CHECK(parsed(r)["total"] == 0); }},
+        {"--no-spelling",
+         {"--no-spelling", "--json", "Nasarbajev"},
+         1,
+         [](const testing::Run& r) { CHECK(parsed(r)["corrected"].is_null()); }},
+        {"--count",
+         {"--count", "tortyr"},
+         0,
+         [](const testing::Run& r) {
+             const long total = parsed(searcher({"--json", "tortyr"}))["total"];
+             CHECK(r.out == std::to_string(total) + "\n");
+         }},
+        {"--files-with-matches",
+         {"-l", "tortyr"},
+         0,
+         [](const testing::Run& r) { CHECK(r.out == kSeedFile + "\n"); }},
+        {"--context",
+         {"-C", "1", "--json", "-n", "3", "tortyr"},
+         0,
+         [](const testing::Run& r) {
+             const json j = parsed(r);
+             for (const json& h : j["hits"]) {
+                 const long pos = h["position"];
+                 REQUIRE(h["context"]["before"].size() == 1);
+                 REQUIRE(h["context"]["after"].size() == 1);
+                 CHECK(h["context"]["before"][0]["position"] == pos - 1);
+                 CHECK(h["context"]["after"][0]["position"] == pos + 1);
+                 CHECK(h["context"]["after"][0]["file"] == h["file"]);
+             }
+             testing::Run text = searcher({"-C", "1", "-n", "1", "tortyr"});
+             CHECK_THAT(text.out, Catch::Contains("\n   > "));
+             CHECK_THAT(text.out, Catch::Contains("\n   | "));
+         }},
+        {"--sort",
+         {"--sort", "position", "--json", "tortyr fängelse"},
+         0,
+         [](const testing::Run& r) {
+             std::vector<long> p = positions(parsed(r));
+             CHECK(p.size() > 2);
+             CHECK(std::is_sorted(p.begin(), p.end()));
+             std::vector<long> ranked = positions(parsed(searcher({"--json", "tortyr fängelse"})));
+             CHECK_FALSE(std::is_sorted(ranked.begin(), ranked.end()));
+         }},
+        {"--show",
+         {"--show", id, "-C", "1"},
+         0,
+         [id](const testing::Run& r) {
+             CHECK(r.out.rfind(kSeedFile + ":", 0) == 0);
+             CHECK_THAT(r.out, Catch::Contains("   id " + id + "\n"));
+             CHECK(lines(r.out) >= 6);  // reference, id, before, the passage, after
+             json j = parsed(searcher({"--show", id, "--json"}));
+             CHECK(j["id"] == id);
+             CHECK(j["text"].get<std::string>().find("tortyr") != std::string::npos);
+         }},
+        {"--format",
+         {"--format", "{file}:{line}: {snippet}", "-n", "2", "tortyr"},
+         0,
+         [](const testing::Run& r) {
+             CHECK(lines(r.out) == 2);
+             CHECK(r.out.rfind(kSeedFile + ":", 0) == 0);
+             CHECK_THAT(r.out, Catch::Contains(": "));
+             CHECK_THAT(r.out, Catch::Contains("tortyr"));
+         }},
+        {"--open",
+         {"--open", "tortyr"},
+         0,
+         [](const testing::Run& r) {
+             const long line =
+                 parsed(searcher({"--json", "-n", "1", "tortyr"}))["hits"][0]["lines"][0];
+             CHECK(r.out == "nano -w +" + std::to_string(line) + " " + kSeedFile + "\n");
+         }},
+    };
+}
+
+std::vector<Row> indexer_rows(const std::string& dir) {
+    const std::string db = dir + "/db";
+    auto summary = [](const testing::Run& r) { CHECK_THAT(r.out, Catch::Contains("passages")); };
+    return {
+        {"--help",
+         {"--help"},
+         0,
+         [](const testing::Run& r) { CHECK_THAT(r.out, Catch::Contains("Usage: indexer")); }},
+        {"--version",
+         {"--version"},
+         0,
+         [](const testing::Run& r) { CHECK(r.out.rfind("indexer (rapportsök)", 0) == 0); }},
+        {"--db", {"--db", db, kSeedFile}, 0, summary},
+        {"--dry-run",
+         {"--dry-run", kSeedFile},
+         0,
+         [](const testing::Run& r) { CHECK(lines(r.out) == 69); }},
+        {"--json",
+         {"--json", "--db", db, kSeedFile},
+         0,
+         [](const testing::Run& r) { CHECK(parsed(r)["passages"]["total"] == 69); }},
+        {"--check",
+         {"--check", "--db", db, kSeedFile},
+         0,
+         [](const testing::Run& r) { CHECK_THAT(r.out, Catch::Contains("is up to date")); }},
+        {"--rebuild",
+         {"--rebuild", "--db", db, kSeedFile},
+         0,
+         [](const testing::Run& r) { CHECK_THAT(r.out, Catch::Contains("rebuilt in")); }},
+        {"--wait", {"--wait", "--db", db, kSeedFile}, 0, summary},
+        {"--quiet",
+         {"--quiet", "--db", db, kSeedFile},
+         0,
+         [](const testing::Run& r) { CHECK(r.out.empty()); }},
+        {"--jobs", {"--jobs", "2", "--db", dir + "/db2", kSeedFile}, 0, summary},
+        {"--memory", {"--memory", "64", "--db", dir + "/db3", kSeedFile}, 0, summary},
+        // --watch runs until a signal: tests/test_sync.cc starts and stops it; here, that it
+        // refuses what it cannot do.
+        {"--watch",
+         {"--watch", "--dry-run"},
+         2,
+         [](const testing::Run& r) { CHECK(r.err.rfind("indexer: ", 0) == 0); }},
+    };
+}
+
+std::vector<std::string> covered(const std::vector<Row>& rows) {
+    std::vector<std::string> out;
+    for (const Row& r : rows) out.push_back(r.option);
+    return out;
+}
+
+// Long names of the options --help lists, a short one mapped to its long one.
+std::vector<std::string> long_options(const std::string& bin) {
+    std::vector<std::string> out;
+    for (const std::string& o : help_options(bin))
+        if (!has(out, o)) out.push_back(o);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("every option of the searcher, one row each, does what --help says",
+          "[e2e][cli][options]") {
+    for (const Row& row : searcher_rows()) {
+        SECTION(row.option) {
+            testing::Run r = searcher(row.args, {"EDITOR=nano -w"});
+            INFO(row.option << "\nstdout: " << r.out << "\nstderr: " << r.err);
+            CHECK(r.status == row.status);
+            row.check(r);
+        }
+    }
+}
+
+TEST_CASE("every option of the indexer, one row each, does what --help says",
+          "[e2e][cli][options]") {
+    testing::TempDir dir;
+    // In order: the database the first rows make, the later ones sync, check and rebuild.
+    for (const Row& row : indexer_rows(dir.path())) {
+        testing::Run r = testing::run(
+            [&] {
+                std::vector<std::string> a = row.args;
+                a.insert(a.begin(), testing::indexer_bin());
+                return a;
+            }(),
+            testing::source_dir());
+        INFO(row.option << "\nstdout: " << r.out << "\nstderr: " << r.err);
+        CHECK(r.status == row.status);
+        row.check(r);
+    }
+}
+
+TEST_CASE("every option of --help has a row in the option tables", "[e2e][cli][options]") {
+    testing::TempDir dir;
+    const std::vector<std::string> s = covered(searcher_rows()),
+                                   i = covered(indexer_rows(dir.path()));
+    for (const std::string& o : long_options(testing::searcher_bin())) {
+        INFO("searcher " << o << ": add a row to searcher_rows() in tests/test_cli.cc");
+        CHECK(has(s, o));
+    }
+    for (const std::string& o : long_options(testing::indexer_bin())) {
+        INFO("indexer " << o << ": add a row to indexer_rows() in tests/test_cli.cc");
+        CHECK(has(i, o));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The database found as git finds its repository; hints; the lines for pipes and editors.
+
+TEST_CASE("without --db, index/ in the nearest folder above is used, and the message says so",
+          "[e2e][cli][discovery]") {
+    testing::TempDir dir;
+    dir.write("corpus/report.txt", testing::read_file(testing::seed_report_path()));
+    dir.write("a/b/.keep", "");
+    const std::vector<std::string> no_env = {"RAPPORTSOK_DB="};
+    testing::Run made = testing::run({testing::indexer_bin()}, dir.path(), no_env);
+    REQUIRE(made.status == 0);
+    CHECK(made.err.empty());  // the obvious one: here
+
+    const std::string deep = dir.file("a/b");
+    testing::Run s = testing::run({testing::searcher_bin(), "tortyr"}, deep, no_env);
+    CHECK(s.status == 0);
+    CHECK_THAT(s.err, Catch::Contains("searcher: using the database " + dir.file("index") +
+                                      " (the nearest index/ above the current folder)"));
+    CHECK_THAT(s.out, Catch::Contains("corpus/report.txt:"));
+    // From there, the indexer syncs that database with its own corpus/, under the same names.
+    testing::Run i = testing::run({testing::indexer_bin(), "--json"}, deep, no_env);
+    CHECK(i.status == 0);
+    CHECK_THAT(i.err, Catch::Contains("indexer: using the database " + dir.file("index")));
+    CHECK(json::parse(i.out)["files"]["unchanged"] == 1);
+    CHECK(json::parse(i.out)["passages"]["total"] == 69);
+    // $RAPPORTSOK_DB is used as it is, without a word.
+    testing::Run e = testing::run({testing::searcher_bin(), "tortyr"}, deep,
+                                  {"RAPPORTSOK_DB=" + dir.file("index")});
+    CHECK(e.status == 0);
+    CHECK(e.err.empty());
+    // Paths given from below get a database of their own, here, and the message says why: a
+    // sync keeps a database in step with the paths given, and would drop the rest above.
+    const std::string notes = dir.write("a/b/notes.txt", "Anteckningar om tortyr.\n");
+    testing::Run o = testing::run({testing::indexer_bin(), "notes.txt"}, deep, no_env);
+    CHECK(o.status == 0);
+    CHECK_THAT(o.err, Catch::Contains("a database of their own here"));
+    CHECK(testing::run({testing::searcher_bin(), "--db", dir.file("index"), "-c", "tortyr"}).out ==
+          "3\n");
+    CHECK(testing::run({testing::searcher_bin(), "--db", dir.file("a/b/index"), "-c", "tortyr"})
+              .out == "1\n");
+}
+
+TEST_CASE("§8 and avsnitt 8 get a hint to write avsnitt:8", "[e2e][cli]") {
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"§8", "for section 8, write avsnitt:8"},
+        {"§ 8", "for section 8, write avsnitt:8"},
+        {"avsnitt 8 pressfrihet",
+         "\"avsnitt 8\" is searched as words; for section 8, write avsnitt:8"},
+        {"section 3-5 tortyr", "for section 3-5, write section:3-5"},
+        {"kapitel 2 tortyr", "write kapitel:2"},
+        {"sidan 4 domstol", "write sida:4"}};
+    for (const auto& [query, hint] : cases) {
+        testing::Run text = searcher({"--", query});
+        INFO(query << "\n" << text.out << text.err);
+        CHECK_THAT(text.out, Catch::Contains("note: ") && Catch::Contains(hint));
+        testing::Run j = searcher({"--json", "--", query});
+        CHECK_THAT(j.err, Catch::Contains(hint));
+        bool noted = false;
+        const json out = parsed(j);
+        for (const json& n : out["notes"])
+            noted = noted || n.get<std::string>().find(hint) != std::string::npos;
+        CHECK(noted);
+    }
+    // The filter itself, or a number alone, gets none.
+    CHECK_THAT(searcher({"avsnitt:8"}).out, !Catch::Contains("note: "));
+    CHECK_THAT(searcher({"2011 tortyr"}).out, !Catch::Contains("note: "));
+}
+
+TEST_CASE(
+    "the format option: --format names its fields, and a wrong one is a usage error listing them",
+    "[e2e][cli]") {
+    testing::Run all = searcher({"--format",
+                                 "{rank}|{id}|{file}|{line}|{last_line}|{page}|{last_page}|"
+                                 "{position}|{section}|{title}|{chapter}|{{x}}",
+                                 "-n", "1", "\"Högsta domstolen\""});
+    REQUIRE(all.status == 0);
+    json hit = parsed(searcher({"--json", "-n", "1", "\"Högsta domstolen\""}))["hits"][0];
+    const std::string expected = "1|" + hit["id"].get<std::string>() + "|" + kSeedFile + "|" +
+                                 std::to_string(hit["lines"][0].get<long>()) + "|" +
+                                 std::to_string(hit["lines"][1].get<long>()) + "|" +
+                                 std::to_string(hit["page"].get<int>()) + "|" +
+                                 std::to_string(hit["pages"][1].get<int>()) + "|" +
+                                 std::to_string(hit["position"].get<int>()) + "|" +
+                                 std::to_string(hit["section"]["number"].get<int>()) + "|" +
+                                 hit["section"]["title"].get<std::string>() + "|" +
+                                 hit["chapter"].get<std::string>() + "|{x}\n";
+    CHECK(all.out == expected);
+    for (const std::string bad : {"{nosuch}", "{file", "file}"}) {
+        testing::Run r = searcher({"--format", bad, "tortyr"});
+        INFO(bad << ": " << r.err);
+        CHECK(r.status == 2);
+        CHECK(r.out.empty());
+        CHECK(r.err.rfind("searcher: --format: ", 0) == 0);
+    }
+    CHECK_THAT(searcher({"--format", "{nosuch}", "tortyr"}).err, Catch::Contains("{snippet}"));
+    // With --color=always the snippet's matches are bold, the rest plain.
+    testing::Run c =
+        searcher({"--format", "{file}: {snippet}", "--color", "always", "-n", "1", "tortyr"});
+    CHECK_THAT(c.out, Catch::Contains("\x1b[1mtortyr\x1b[0m"));
+    CHECK(c.out.rfind(kSeedFile, 0) == 0);
+}
+
+TEST_CASE(
+    "the open option: --open with no hit prints nothing and exits 1; a file with a space is quoted",
+    "[e2e][cli]") {
+    testing::Run none = searcher({"--open", "xyzzyord"}, {"EDITOR=vim"});
+    CHECK(none.status == 1);
+    CHECK(none.out.empty());
+    CHECK_THAT(none.err, Catch::Contains("nothing to open"));
+    testing::TempDir dir;
+    dir.write("my reports/it's.txt", "Rapport\n\nFångarna utsattes för tortyr i häktet.\n");
+    const std::string db = dir.file("index");
+    REQUIRE(
+        testing::run({testing::indexer_bin(), "-q", "--db", db, "my reports"}, dir.path()).status ==
+        0);
+    testing::Run r = testing::run({testing::searcher_bin(), "--db", db, "--open", "tortyr"},
+                                  dir.path(), {"EDITOR="});
+    CHECK(r.status == 0);
+    CHECK(r.out == "vi +3 'my reports/it'\\''s.txt'\n");
+}
+
+TEST_CASE("the files option: -l lists each file once, the file with the best passage first",
+          "[e2e][cli]") {
+    testing::TempDir dir;
+    dir.write("c/a-mentions.txt",
+              "Om fängelser\n\nDet talas om tortyr en gång här.\n\nInget "
+              "annat om saken.\n");
+    dir.write("c/b-about.txt",
+              "Tortyr\n\nTortyr, tortyr och åter tortyr i fängelset.\n\n"
+              "Tortyr förekommer.\n\nMer om tortyr och tortyr.\n");
+    dir.write("c/c-none.txt", "Annat\n\nHär står inget om saken.\n");
+    const std::string db = dir.file("index");
+    REQUIRE(testing::run({testing::indexer_bin(), "-q", "--db", db, "c"}, dir.path()).status == 0);
+    testing::Run r =
+        testing::run({testing::searcher_bin(), "--db", db, "-l", "tortyr"}, dir.path());
+    CHECK(r.status == 0);
+    CHECK(r.out == "c/b-about.txt\nc/a-mentions.txt\n");
+    testing::Run c =
+        testing::run({testing::searcher_bin(), "--db", db, "-c", "tortyr"}, dir.path());
+    CHECK(c.out == "4\n");
+    testing::Run n = testing::run({testing::searcher_bin(), "--db", db, "-l", "xyzzy"}, dir.path());
+    CHECK(n.status == 1);
+    CHECK(n.out.empty());
 }

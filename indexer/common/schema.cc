@@ -2,6 +2,7 @@
 
 #include <climits>
 #include <cstdlib>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "indexer/common/text.h"
@@ -10,10 +11,24 @@ namespace rapportsok {
 
 using nlohmann::json;
 
-std::string default_db_path() {
+FoundDatabase find_database() {
     const char* env = std::getenv("RAPPORTSOK_DB");
-    return env && *env ? env : "index";
+    if (env && *env) return {env, ""};
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    // A folder, or the stub file --rebuild leaves.
+    auto holds_index = [&](const fs::path& dir) { return fs::exists(dir / "index", ec); };
+    if (holds_index(".")) return {"index", ""};
+    const fs::path cwd = fs::current_path(ec);
+    if (ec) return {"index", ""};
+    for (fs::path dir = cwd.parent_path();; dir = dir.parent_path()) {
+        if (holds_index(dir)) return {(dir / "index").string(), dir.string()};
+        if (dir == dir.root_path() || dir.empty()) break;
+    }
+    return {"index", ""};
 }
+
+std::string default_db_path() { return find_database().path; }
 
 bool Passage::operator==(const Passage& o) const {
     return id == o.id && file == o.file && first_line == o.first_line && last_line == o.last_line &&

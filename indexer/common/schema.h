@@ -46,9 +46,15 @@ inline constexpr const char* kAcronyms =
     "rapportsok:acronyms";  // JSON array of [acronym, definition]
 }  // namespace meta
 
-// Where both programs find the database when --db is not given: $RAPPORTSOK_DB, else "index"
-// (relative to the working folder, beside corpus/).
-std::string default_db_path();
+// Where both programs find the database when --db is not given: $RAPPORTSOK_DB, else index/ in
+// the working folder or, as git finds its repository, in the nearest folder above that has one;
+// else "index" (a new one, in the working folder).
+struct FoundDatabase {
+    std::string path;  // "index", the variable's value, or the absolute path of the one above
+    std::string root;  // the absolute folder it was found in, when above the working folder
+};
+FoundDatabase find_database();
+std::string default_db_path();  // find_database().path
 
 // One passage (a paragraph) and its exact reference into the report it came from.
 struct Passage {
