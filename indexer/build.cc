@@ -106,6 +106,18 @@ constexpr long long kMinShardBytes = 512 * 1024;
 
 }  // namespace
 
+std::string database_problem(const fs::path& dir) {
+    try {
+        if (Xapian::Database::check(dir.string(), 0, nullptr) != 0)
+            return "xapian-check finds errors";
+    } catch (const Xapian::DatabaseOpeningError&) {
+        throw;
+    } catch (const Xapian::Error& e) {
+        return e.get_description();
+    }
+    return "";
+}
+
 RemoveOnExit::~RemoveOnExit() {
     std::error_code ec;
     if (!keep) fs::remove_all(path, ec);
@@ -298,6 +310,12 @@ Xapian::WritableDatabase build_database(const std::vector<std::string>& files, c
         IndexWriter(db, analyzer).update_summaries();
     }
     db.commit();
+    // Checked whole before it is put in place: what searches will read is known to be readable.
+    progress.stage("checking");
+    const std::string problem = database_problem(out);
+    if (!problem.empty())
+        throw Xapian::DatabaseError(
+            "the new database failed its check before it was put in place (" + problem + ")");
     progress.clear();
     return db;
 }

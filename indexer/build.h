@@ -27,6 +27,11 @@ Report load_report(const Source& src);
 long sync_one(IndexWriter& writer, Xapian::WritableDatabase& db, const std::string& file,
               std::ostream& err, SyncStats& stats, bool& failed);
 
+// What xapian-check finds wrong with the database in dir: every table read through, compressed
+// tags decompressed (Xapian 1.4 misreads some it wrote itself: schema.cc); empty when nothing.
+// Throws Xapian::DatabaseOpeningError when there is no database to check.
+std::string database_problem(const std::filesystem::path& dir);
+
 // Removes a folder (and what is in it) when it goes out of scope, however the scope is left,
 // unless kept.
 struct RemoveOnExit {

@@ -91,15 +91,7 @@ void check_intact(const std::string& db, const fs::path& dir) {
     std::stringstream recorded;
     recorded << recorded_file.rdbuf();
     if (recorded_file && recorded.str() == files_state(dir)) return;
-    std::string problem;
-    try {
-        if (Xapian::Database::check(dir.string(), 0, nullptr) != 0)
-            problem = "xapian-check finds errors";
-    } catch (const Xapian::DatabaseOpeningError&) {
-        throw;
-    } catch (const Xapian::DatabaseError& e) {
-        problem = e.get_description();
-    }
+    const std::string problem = database_problem(dir);
     if (!problem.empty()) throw_corrupt(db, problem);
 }
 

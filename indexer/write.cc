@@ -85,6 +85,35 @@ void before_write() {
                                     ENOSPC);
 }
 
+// Xapian 1.4 can misread a tag it compressed once the tag is 8 KB or more (schema.cc, format 3):
+// document data is kept clear of that, a termlist cannot be. A document whose data or termlist
+// is that long is read back as soon as it is written (Xapian writes both to their tables at
+// once, and this reads them by the same path a search does), and one that does not read back as
+// written fails the run before anything is committed.
+constexpr size_t kReadBackBytes = kXapianSafeTagBytes - 64;
+
+void read_back(Xapian::WritableDatabase& db, Xapian::docid did, const Xapian::Document& doc,
+               size_t termlist_bytes, const Passage& p) {
+    if (doc.get_data().size() < kReadBackBytes && termlist_bytes < kReadBackBytes) return;
+    std::string problem;
+    try {
+        Xapian::Document back = db.get_document(did);
+        if (back.get_data() != doc.get_data()) {
+            problem = "its data differs";
+        } else if (termlist_bytes >= kReadBackBytes) {
+            Xapian::termcount terms = 0;
+            for (auto t = back.termlist_begin(); t != back.termlist_end(); ++t) ++terms;
+            if (terms != doc.termlist_count()) problem = "its terms differ";
+        }
+    } catch (const Xapian::DatabaseCorruptError& e) {
+        problem = e.get_msg();
+    }
+    if (!problem.empty())
+        throw Xapian::DatabaseError("the passage at " + p.file + ":" +
+                                    std::to_string(p.first_line) +
+                                    " did not read back as written (" + problem + ")");
+}
+
 // Same passage, same place in the structure; only where it sits in the file moved.
 bool only_moved(const Passage& a, const Passage& b) {
     return a.text == b.text && a.page == b.page && a.last_page == b.last_page &&
@@ -107,15 +136,19 @@ void IndexWriter::add(const Passage& p, const std::vector<std::string>& words,
     // The body's words are the unprefixed terms, their wdf the times they occur: counted here and
     // written once a file, where TermGenerator's FLAG_SPELLING would update Xapian's spelling
     // table once for every word of every passage.
+    size_t termlist_bytes = 0;  // more than the termlist's tag takes: a term, a length, its wdf
     for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
         const std::string& term = *t;
+        termlist_bytes += term.size() + 4;
         if (!term.empty() && !(term[0] >= 'A' && term[0] <= 'Z')) spelling_[term] += t.get_wdf();
     }
     before_write();
+    Xapian::docid did = replace.value_or(0);
     if (replace)
-        db_.replace_document(*replace, doc);
+        db_.replace_document(did, doc);
     else
-        db_.add_document(doc);
+        did = db_.add_document(doc);
+    read_back(db_, did, doc, termlist_bytes, p);
 }
 
 bool IndexWriter::up_to_date(const std::string& file, long long size, long long mtime_ns,
@@ -187,6 +220,7 @@ void IndexWriter::sync_file(const Report& report, const FileRecord& record, Sync
             doc.add_value(slot::kPosition, Xapian::sortable_serialise(p.position));
             before_write();
             db_.replace_document(e.docid, doc);
+            read_back(db_, e.docid, doc, 0, p);
             ++stats.relined;
             ++stats.unchanged;
         } else {

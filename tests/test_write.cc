@@ -418,3 +418,122 @@ TEST_CASE("words learned from a report not written split the compounds of one wr
                                 taught.analyzer.stem("fabriken")));
     CHECK(taught.db.get_doccount() == 1);
 }
+
+namespace {
+
+// "ord ord ord ...", n bytes: text zlib shrinks a hundredfold.
+std::string repeated_word(size_t n) {
+    std::string s;
+    while (s.size() < n) s += "ord ";
+    s.resize(n);
+    return s;
+}
+
+// Writes one document per data, commits, and returns the data that do not read back.
+std::vector<size_t> unreadable_data(const std::string& path, const std::vector<std::string>& data) {
+    {
+        Xapian::WritableDatabase w(path, Xapian::DB_CREATE);
+        for (const std::string& d : data) {
+            Xapian::Document doc;
+            doc.set_data(d);
+            w.add_document(doc);
+        }
+        w.commit();
+    }
+    Xapian::Database db(path);
+    std::vector<size_t> bad;
+    for (Xapian::docid id = 1; id <= data.size(); ++id) {
+        try {
+            if (db.get_document(id).get_data() != data[id - 1]) bad.push_back(id - 1);
+        } catch (const Xapian::DatabaseCorruptError&) {
+            bad.push_back(id - 1);
+        }
+    }
+    return bad;
+}
+
+// True when xapian-check finds the database in order (it throws for some damage).
+bool xapian_check_passes(const std::string& path) {
+    try {
+        return Xapian::Database::check(path, 0, nullptr) == 0;
+    } catch (const Xapian::DatabaseCorruptError&) {
+        return false;
+    }
+}
+
+}  // namespace
+
+TEST_CASE(
+    "Xapian 1.4 misreads a compressed tag just past 8 KB: why long document data is "
+    "deflated (if this fails, Xapian is fixed and format 3 can go)",
+    "[unit][regression][xapian]") {
+    // The cause of a 10 MB file without line breaks giving a corrupt database: glass compresses
+    // document data with zlib, and its CompressionStream::decompress_chunk stops reading when an
+    // 8 KB output block fills just as the compressed input ends ("Too few chunks of compressed
+    // data"). 8,230 to 8,260 bytes of a repeated word is such a tag, data a passage of
+    // kMaxPassageBytes of the word makes.
+    testing::TempDir dir;
+    std::vector<std::string> data;
+    for (size_t n = 8192; n < 8320; ++n) data.push_back(repeated_word(n));
+    const auto bad = unreadable_data(dir.file("db"), data);
+    CHECK(bad.size() > 10);
+    CHECK_FALSE(xapian_check_passes(dir.file("db")));
+}
+
+TEST_CASE(
+    "document data of a long passage of one repeated word reads back from a glass "
+    "database, and xapian-check passes",
+    "[unit][regression]") {
+    testing::TempDir dir;
+    std::vector<std::string> data;
+    std::vector<Passage> passages;
+    // Every length a passage's data takes around the first three multiples of 8 KB, and the
+    // passages a 10 MB file of "ord " gives.
+    for (size_t base : {8192u, 16384u, 24576u})
+        for (size_t n = base - 200; n < base + 400; n += 3) {
+            Passage p = sample_passage();
+            p.text = repeated_word(n);
+            passages.push_back(p);
+        }
+    for (const Passage& p : report_of(repeated_word(1u << 20)).passages) passages.push_back(p);
+    for (const Passage& p : passages) data.push_back(encode_passage(p));
+    CHECK(unreadable_data(dir.file("db"), data).empty());
+    CHECK(xapian_check_passes(dir.file("db")));
+    Xapian::Database db(dir.file("db"));
+    for (Xapian::docid id = 1; id <= passages.size(); ++id)
+        REQUIRE(decode_passage(db.get_document(id).get_data()) == passages[id - 1]);
+}
+
+TEST_CASE("deflated document data cut short, garbled or of a wrong length is refused", "[unit]") {
+    Passage p = sample_passage();
+    p.text = repeated_word(9000);
+    const std::string data = encode_passage(p);
+    REQUIRE(data[0] == '\x03');
+    REQUIRE(data.size() < 400);  // 9 KB of text deflated
+    for (size_t n = 0; n < data.size(); ++n) {
+        CAPTURE(n);
+        CHECK_THROWS_AS(decode_passage(data.substr(0, n)), Xapian::DatabaseCorruptError);
+    }
+    std::string garbled = data;
+    garbled[garbled.size() / 2] ^= 0x55;
+    CHECK_THROWS_AS(decode_passage(garbled), Xapian::DatabaseCorruptError);
+    // The recorded length (a zigzag LEB128 varint after the format byte) one more, one less,
+    // and absurd.
+    auto varint = [](unsigned long long u) {
+        std::string out;
+        for (; u >= 0x80; u >>= 7) out += static_cast<char>((u & 0x7f) | 0x80);
+        return out + static_cast<char>(u);
+    };
+    size_t end = 1;
+    unsigned long long length = 0;
+    for (int shift = 0;; shift += 7) {
+        const auto byte = static_cast<unsigned char>(data[end++]);
+        length |= static_cast<unsigned long long>(byte & 0x7f) << shift;
+        if (!(byte & 0x80)) break;
+    }
+    const std::string deflated = data.substr(end);
+    CHECK(decode_passage("\x03" + varint(length) + deflated) == p);
+    for (unsigned long long wrong : {length + 2, length - 2, 1ULL << 40})
+        CHECK_THROWS_AS(decode_passage("\x03" + varint(wrong) + deflated),
+                        Xapian::DatabaseCorruptError);
+}

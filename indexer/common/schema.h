@@ -87,8 +87,10 @@ struct FileRecord {
         acronyms;  // defined in it: {RSF, Reportrar ...}
 };
 
-// Document data (compact binary, docs/index-schema.md). decode_passage throws
+// Document data (compact binary, docs/index-schema.md; deflated from kXapianSafeTagBytes on, as
+// Xapian 1.4 misreads some tags it compresses itself past 8 KB). decode_passage throws
 // Xapian::DatabaseCorruptError for data it cannot read.
+inline constexpr size_t kXapianSafeTagBytes = 8192;
 std::string encode_passage(const Passage& p);
 
 // A passage as both programs print it in JSON: its reference and its text (docs/json-output.md).
