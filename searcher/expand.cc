@@ -2,8 +2,7 @@
 
 #include <algorithm>
 #include <functional>
-#include <mutex>
-#include <unordered_map>
+#include <utility>
 
 #include "indexer/common/schema.h"
 #include "indexer/common/text.h"
@@ -25,16 +24,11 @@ bool has_stemmed_term(const std::string& word) {
     return is_letter(next_code_point(word, i));
 }
 
-std::string database_state(const Xapian::Database& db) {
-    try {
-        return db.get_uuid() + ":" + std::to_string(db.get_revision());
-    } catch (const Xapian::Error&) {
-        return "";  // not a single glass database: nothing is cached for it
-    }
-}
-
-Expander::Expander(const Xapian::Database& db, const Analyzer& analyzer, ExpandOptions options)
-    : db_(db), analyzer_(analyzer), options_(options), state_(database_state(db)) {}
+Expander::Expander(ExpandSources sources, ExpandOptions options)
+    : sources_(std::move(sources)),
+      db_(sources_.db),
+      analyzer_(sources_.analyzer),
+      options_(options) {}
 
 std::vector<std::string> Expander::inflected_forms(const std::string& w) const {
     std::vector<std::string> out;
@@ -199,72 +193,69 @@ std::vector<std::string> query_words(const Analyzer& analyzer, const std::string
     return out;
 }
 
-void Expander::load_synonyms() {
-    if (groups_) return;
-    auto member = [&](const std::string& text) {
-        Member m{text, query_words(analyzer_, text), {}};
-        for (const std::string& w : m.words)
-            if (!analyzer_.is_stopword(w)) m.key.push_back(w);
-        return m;
-    };
-    // The synonyms file is the same for every query: parsed once per process.
-    static const Groups kFileGroups = [&] {
-        Groups groups;
-        std::string_view all = kSynonymsText;
-        size_t start = 0;
-        while (start < all.size()) {
-            size_t end = all.find('\n', start);
-            if (end == std::string_view::npos) end = all.size();
-            std::string line(all.substr(start, end - start));
-            start = end + 1;
-            if (line.empty() || line[0] == '#') continue;
-            std::vector<Member> group;
-            size_t from = 0;
-            while (from <= line.size()) {
-                size_t eq = line.find(" = ", from);
-                Member m = member(line.substr(from, eq == std::string::npos ? eq : eq - from));
-                if (!m.key.empty()) group.push_back(m);
-                if (eq == std::string::npos) break;
-                from = eq + 3;
-            }
-            if (group.size() > 1) groups.push_back(group);
+namespace {
+
+SynonymMember member(const std::string& text, const Analyzer& analyzer) {
+    SynonymMember m{text, query_words(analyzer, text), {}};
+    for (const std::string& w : m.words)
+        if (!analyzer.is_stopword(w)) m.key.push_back(w);
+    return m;
+}
+
+}  // namespace
+
+SynonymGroups parse_synonyms(std::string_view all, const Analyzer& analyzer) {
+    SynonymGroups groups;
+    size_t start = 0;
+    while (start < all.size()) {
+        size_t end = all.find('\n', start);
+        if (end == std::string_view::npos) end = all.size();
+        std::string line(all.substr(start, end - start));
+        start = end + 1;
+        if (line.empty() || line[0] == '#') continue;
+        std::vector<SynonymMember> group;
+        size_t from = 0;
+        while (from <= line.size()) {
+            size_t eq = line.find(" = ", from);
+            SynonymMember m =
+                member(line.substr(from, eq == std::string::npos ? eq : eq - from), analyzer);
+            if (!m.key.empty()) group.push_back(m);
+            if (eq == std::string::npos) break;
+            from = eq + 3;
         }
-        return groups;
-    }();
-    // With the acronyms the reports define: built again only when the database's list changes,
-    // and the list read again only when the database does. Shared, never copied per query.
-    static std::mutex mutex;
-    static std::string built_state, built_list;
-    static std::shared_ptr<const Groups> built;
-    std::lock_guard<std::mutex> lock(mutex);
-    if (built && !state_.empty() && state_ == built_state) {
-        groups_ = built;
-        return;
+        if (group.size() > 1) groups.push_back(group);
     }
-    const std::string list = db_.get_metadata(meta::kAcronyms);
-    if (!built || list != built_list) {
-        auto all = std::make_shared<Groups>(kFileGroups);
-        for (const auto& [acr, def] : decode_acronyms(list)) {
-            Member a = member(acr), d = member(def);
-            if (!a.key.empty() && !d.key.empty()) all->push_back({a, d});
-        }
-        built = std::move(all);
-        built_list = list;
+    return groups;
+}
+
+SynonymGroups builtin_synonyms(const Analyzer& analyzer) {
+    return parse_synonyms(kSynonymsText, analyzer);
+}
+
+SynonymGroups with_acronyms(const SynonymGroups& file, const std::string& list,
+                            const Analyzer& analyzer) {
+    SynonymGroups all = file;
+    for (const auto& [acr, def] : decode_acronyms(list)) {
+        SynonymMember a = member(acr, analyzer), d = member(def, analyzer);
+        if (!a.key.empty() && !d.key.empty()) all.push_back({a, d});
     }
-    built_state = state_;
-    groups_ = built;
+    return all;
+}
+
+const SynonymGroups& Expander::groups() {
+    if (!groups_) groups_ = &sources_.synonyms();
+    return *groups_;
 }
 
 std::vector<std::vector<std::string>> Expander::synonyms_of(const std::vector<std::string>& key) {
-    load_synonyms();
     std::vector<std::vector<std::string>> out;
     Expansion e{"", {}, "synonym"};
     for (const std::string& w : key) e.word += (e.word.empty() ? "" : " ") + w;
-    for (const auto& group : *groups_) {
-        bool in =
-            std::any_of(group.begin(), group.end(), [&](const Member& m) { return m.key == key; });
+    for (const auto& group : groups()) {
+        bool in = std::any_of(group.begin(), group.end(),
+                              [&](const SynonymMember& m) { return m.key == key; });
         if (!in) continue;
-        for (const Member& m : group) {
+        for (const SynonymMember& m : group) {
             if (m.key == key) continue;
             if (std::find(out.begin(), out.end(), m.words) != out.end()) continue;
             out.push_back(m.words);
@@ -277,7 +268,7 @@ std::vector<std::vector<std::string>> Expander::synonyms_of(const std::vector<st
 
 Xapian::Query Expander::english(const std::string& w) {
     if (!options_.english) return Xapian::Query();
-    static const EnglishDictionary dictionary;  // read once, and only for such words
+    const EnglishDictionary& dictionary = sources_.english();  // read only for such words
     std::vector<Xapian::Query> alts;
     Expansion e{w, {}, "english"};
     for (const std::string& t : dictionary.translate(w)) {
@@ -321,37 +312,29 @@ Xapian::Query Expander::with_synonyms(const std::vector<std::string>& key, Xapia
 }
 
 Xapian::Query Expander::expand_free_word(const std::string& w) {
-    if (state_.empty()) return with_synonyms({w}, expand_word(w));
+    if (!sources_.memo) return with_synonyms({w}, expand_word(w));
     // A word's expansion depends only on the index, the options and the word: looked up in the
-    // index once per database revision. Per thread, as Xapian's query objects are not
-    // thread-safe to share.
-    struct Done {
-        Xapian::Query query;
-        std::vector<Expansion> used;
-        std::vector<std::string> unknown;
-    };
-    thread_local StateMemo<Done> memo(20000);
-    auto& cache = memo.at(state_);
+    // index once per database revision (the memo is the worker's, emptied on a new revision).
     const auto& o = options_;
     std::string key =
         std::string{char('0' + o.inflections), char('0' + o.diacritics), char('0' + o.compounds),
                     char('0' + o.synonyms), char('0' + o.english)} +
         std::to_string(o.folded_weight) + "," + std::to_string(o.compound_weight) + "," +
         std::to_string(o.synonym_weight) + ":" + w;
-    auto hit = cache.find(key);
-    if (hit == cache.end()) {
+    const ExpandedWord* hit = sources_.memo->find(key);
+    if (!hit) {
         const size_t used_before = used_.size(), unknown_before = unknown_.size();
-        Done d;
+        ExpandedWord d;
         d.query = with_synonyms({w}, expand_word(w));
         d.used.assign(used_.begin() + static_cast<long>(used_before), used_.end());
         d.unknown.assign(unknown_.begin() + static_cast<long>(unknown_before), unknown_.end());
         used_.resize(used_before);
         unknown_.resize(unknown_before);
-        hit = cache.emplace(std::move(key), std::move(d)).first;
+        hit = &sources_.memo->put(key, std::move(d));
     }
-    used_.insert(used_.end(), hit->second.used.begin(), hit->second.used.end());
-    unknown_.insert(unknown_.end(), hit->second.unknown.begin(), hit->second.unknown.end());
-    return hit->second.query;
+    used_.insert(used_.end(), hit->used.begin(), hit->used.end());
+    unknown_.insert(unknown_.end(), hit->unknown.begin(), hit->unknown.end());
+    return hit->query;
 }
 
 bool combines_subqueries(const Xapian::Query& q) {
@@ -388,10 +371,9 @@ Xapian::Query Expander::rewrite(const Xapian::Query& q) {
     }
     if (q.get_type() == Xapian::Query::OP_OR && options_.synonyms && leaf_words.size() > 1) {
         // "förenta nationerna" is a member of a group as a whole: add the others once.
-        load_synonyms();
         std::vector<std::vector<std::string>> found;
-        for (const auto& group : *groups_) {
-            for (const Member& m : group) {
+        for (const auto& group : groups()) {
+            for (const SynonymMember& m : group) {
                 if (m.key.size() < 2 || m.key.size() > leaf_words.size()) continue;
                 if (std::find(found.begin(), found.end(), m.key) != found.end()) continue;
                 if (std::search(leaf_words.begin(), leaf_words.end(), m.key.begin(), m.key.end()) !=

@@ -5,12 +5,14 @@
 
 #include <xapian.h>
 
-#include <memory>
+#include <functional>
 #include <string>
-#include <unordered_map>
+#include <string_view>
 #include <vector>
 
 #include "indexer/common/analysis.h"
+#include "searcher/memo.h"
+#include "searcher/result.h"
 
 namespace rapportsok {
 
@@ -19,26 +21,47 @@ namespace rapportsok {
 // subqueries, and keeps phrases, NEAR, wildcards and scaled weights as they are.
 bool combines_subqueries(const Xapian::Query& q);
 
-struct ExpandOptions {
-    bool inflections = true;
-    bool diacritics = true;  // "overklagas" also finds "överklagas", at a lower weight
-    double folded_weight = 0.7;
-    bool compounds = true;  // "budget" also finds "statsbudgeten", at a lower weight
-    double compound_weight = 0.5;
-    bool synonyms = true;  // FN = Förenta nationerna = UN; acronyms the reports define
-    double synonym_weight = 0.8;
-    bool english = true;  // a word the index does not know, translated from English
+// A group of names for one thing ("FN = Förenta nationerna = UN"), from the synonyms file and the
+// acronyms the reports define.
+struct SynonymMember {
+    std::string text;                // as written, for messages
+    std::vector<std::string> words;  // lowercase words
+    std::vector<std::string> key;    // the words without stopwords
 };
+using SynonymGroups = std::vector<std::vector<SynonymMember>>;
 
-struct Expansion {
-    std::string word;                       // as in the query (lowercase)
-    std::vector<std::string> alternatives;  // words of the index it also matches
-    std::string kind;  // "inflection", "diacritics", "compound", "synonym", "english"
+// The groups of a synonyms file ("a = b = c" a line, # comments).
+SynonymGroups parse_synonyms(std::string_view text, const Analyzer& analyzer);
+// The groups of the synonyms compiled in (indexer/common/synonyms.txt).
+SynonymGroups builtin_synonyms(const Analyzer& analyzer);
+// file's groups and one for each acronym of the database's list (its meta::kAcronyms value).
+SynonymGroups with_acronyms(const SynonymGroups& file, const std::string& acronym_list,
+                            const Analyzer& analyzer);
+
+// A free word's expansion as the expander made it: the same for the same word, options and
+// database revision, so remembered (ExpansionMemo) while the revision lasts.
+struct ExpandedWord {
+    Xapian::Query query;
+    std::vector<Expansion> used;
+    std::vector<std::string> unknown;
+};
+using ExpansionMemo = BoundedMemo<ExpandedWord>;
+
+class EnglishDictionary;
+
+// Where the expander looks words up: the index, the synonym groups and the English dictionary
+// (each fetched only when first needed), and a memo of expansions (none: nothing remembered).
+struct ExpandSources {
+    const Xapian::Database& db;
+    const Analyzer& analyzer;
+    std::function<const SynonymGroups&()> synonyms;
+    std::function<const EnglishDictionary&()> english;
+    ExpansionMemo* memo = nullptr;
 };
 
 class Expander {
   public:
-    Expander(const Xapian::Database& db, const Analyzer& analyzer, ExpandOptions options);
+    Expander(ExpandSources sources, ExpandOptions options);
 
     // Rewrites a query parsed without stemming: each free word becomes its stem, joined as one
     // synonym with the stems of the related words found in the index.
@@ -55,7 +78,7 @@ class Expander {
     // expand_word with synonyms, remembered per database revision.
     Xapian::Query expand_free_word(const std::string& word);
     std::vector<std::string> inflected_forms(const std::string& word) const;
-    void load_synonyms();
+    const SynonymGroups& groups();
     Xapian::Query member_query(const std::vector<std::string>& words);
     // Other members of the groups that have `words` (stopwords left out) as a member.
     std::vector<std::vector<std::string>> synonyms_of(const std::vector<std::string>& words);
@@ -66,48 +89,15 @@ class Expander {
 
     Xapian::Query english(const std::string& word);
 
-  public:
-    struct Member {
-        std::string text;                // as written, for messages
-        std::vector<std::string> words;  // lowercase words
-        std::vector<std::string> key;    // the words without stopwords
-    };
-    using Groups = std::vector<std::vector<Member>>;
-
   private:
+    ExpandSources sources_;
     const Xapian::Database& db_;
     const Analyzer& analyzer_;
     ExpandOptions options_;
-    std::string state_;  // database_state(db_): what the caches are valid for
     std::vector<Expansion> used_;
     std::vector<std::string> unknown_;
     std::vector<std::string> exact_;
-    std::shared_ptr<const Groups> groups_;  // the synonyms file's groups and the acronyms'
-};
-
-// Identifies what a database holds: its UUID and revision ("" when it has none, e.g. several
-// databases at once). Results computed from the index alone stay valid while it is unchanged.
-std::string database_state(const Xapian::Database& db);
-
-// What searches compute from the index, kept for one database state (keep one per thread: it
-// is not locked). at(state) gives the memo emptied when the state differs from the last one,
-// when there is none (nothing is kept then), or when it holds more than max entries.
-template <class Value>
-class StateMemo {
-  public:
-    explicit StateMemo(size_t max) : max_(max) {}
-    std::unordered_map<std::string, Value>& at(const std::string& state) {
-        if (state.empty() || state != state_ || memo_.size() > max_) {
-            memo_.clear();
-            state_ = state;
-        }
-        return memo_;
-    }
-
-  private:
-    size_t max_;
-    std::string state_;
-    std::unordered_map<std::string, Value> memo_;
+    const SynonymGroups* groups_ = nullptr;  // fetched from sources_ when first needed
 };
 
 // Lowercase words of a text as Xapian's query parser makes them (runs of letters and digits).

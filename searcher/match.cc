@@ -1,64 +1,20 @@
 #include "searcher/match.h"
 
-#include <sys/stat.h>
 #include <unicode/uchar.h>
 
 #include <algorithm>
-#include <array>
 #include <map>
-#include <memory>
-#include <mutex>
-#include <unordered_map>
 
-#include "indexer/common/errors.h"
+#include "indexer/common/schema.h"
 #include "indexer/common/text.h"
+#include "searcher/parse.h"
+#include "searcher/passages.h"
+#include "searcher/snippet.h"
+#include "searcher/worker.h"
 
 namespace rapportsok {
 
-Xapian::Database open_database(const std::string& path, const Analyzer& analyzer) {
-    const std::string create = "create it with: indexer --db " + path + " corpus";
-    struct stat st;
-    if (::stat(path.c_str(), &st) != 0)
-        throw UsageError("no database at " + path + " (" + create + ")");
-    Xapian::Database db;
-    try {
-        db = Xapian::Database(path);
-    } catch (const Xapian::DatabaseOpeningError& e) {
-        throw UsageError("cannot open the database at " + path + ": " + e.get_msg() + " (" +
-                         create + ")");
-    } catch (const Xapian::DatabaseCorruptError& e) {
-        throw UsageError("the database at " + path + " is corrupt: " + e.get_msg() +
-                         " (rebuild it: remove it, then " + create + ")");
-    }
-    std::string fp = db.get_metadata(meta::kAnalysis);
-    if (fp.empty() && db.get_doccount() == 0)
-        throw UsageError("the database at " + path + " is empty (" + create + ")");
-    if (fp != analyzer.fingerprint())
-        throw UsageError("the database at " + path + " was built with another analysis (" + fp +
-                         "; this searcher uses " + analyzer.fingerprint() + "): rebuild it with " +
-                         "indexer");
-    return db;
-}
-
 namespace {
-
-// The chapter headings in report order, parsed again only when the database's list changes,
-// and the list read again only when the database does.
-std::shared_ptr<const std::vector<std::string>> chapter_order(const Xapian::Database& db) {
-    static std::mutex mutex;
-    static std::string parsed_state, parsed_list;
-    static std::shared_ptr<const std::vector<std::string>> parsed;
-    const std::string state = database_state(db);
-    std::lock_guard<std::mutex> lock(mutex);
-    if (parsed && !state.empty() && state == parsed_state) return parsed;
-    std::string list = db.get_metadata(meta::kChapters);
-    if (!parsed || list != parsed_list) {
-        parsed = std::make_shared<const std::vector<std::string>>(decode_chapters(list));
-        parsed_list = std::move(list);
-    }
-    parsed_state = state;
-    return parsed;
-}
 
 // Notes the documents the matcher looks at, for the facets.
 class SeenDocuments : public Xapian::MatchSpy {
@@ -69,91 +25,13 @@ class SeenDocuments : public Xapian::MatchSpy {
     std::vector<Xapian::docid> ids;
 };
 
-// The facet values (chapter, section) of the documents searches have looked at, kept while the
-// database is unchanged. Reading a value from the index costs a B-tree search and a read per
-// document (ValueCountMatchSpy's lookups cost more than the search itself), and the same
-// documents come back search after search.
-class FacetValues {
-  public:
-    static constexpr Xapian::valueno kSlots[] = {slot::kChapter, slot::kSection};
-    using Counts = std::map<std::string, Xapian::doccount>;
-
-    // How many of the documents (ascending ids) have each non-empty value, slot by slot.
-    std::array<Counts, 2> count(const Xapian::Database& db, const std::string& state,
-                                const std::vector<Xapian::docid>& ids) {
-        if (state.empty() || state != state_) {
-            values_.assign(1, "");  // id 0: no value
-            ids_.clear();
-            docs_.clear();
-            state_ = state;
-        }
-        std::vector<Xapian::docid> missing;
-        for (Xapian::docid id : ids)
-            if (doc(id)[0] == kUnread[0]) missing.push_back(id);
-        // Along each slot's value stream in docid order: one pass, not a search per document.
-        for (size_t k = 0; k < 2 && !missing.empty(); ++k) {
-            Xapian::ValueIterator v = db.valuestream_begin(kSlots[k]);
-            const Xapian::ValueIterator end = db.valuestream_end(kSlots[k]);
-            for (Xapian::docid id : missing) {
-                uint32_t value = 0;
-                if (v != end) v.skip_to(id);
-                if (v != end && v.get_docid() == id) value = intern(*v);
-                doc(id)[k] = value;
-            }
-        }
-        // Counted by value id: sorted, then runs.
-        std::array<Counts, 2> out;
-        std::vector<uint32_t> values;
-        values.reserve(ids.size());
-        for (size_t k = 0; k < 2; ++k) {
-            values.clear();
-            for (Xapian::docid id : ids) values.push_back(doc(id)[k]);
-            std::sort(values.begin(), values.end());
-            for (size_t a = 0, b; a < values.size(); a = b) {
-                b = a;
-                while (b < values.size() && values[b] == values[a]) ++b;
-                if (values[a] != 0)
-                    out[k].emplace(values_[values[a]], static_cast<Xapian::doccount>(b - a));
-            }
-        }
-        return out;
-    }
-
-  private:
-    uint32_t intern(const std::string& value) {
-        if (value.empty()) return 0;
-        auto it = ids_.find(value);
-        if (it != ids_.end()) return it->second;
-        const auto id = static_cast<uint32_t>(values_.size());
-        ids_.emplace(value, id);
-        values_.push_back(value);
-        return id;
-    }
-    std::string state_;
-    std::vector<std::string> values_;
-    std::unordered_map<std::string, uint32_t> ids_;
-    using Ids = std::array<uint32_t, 2>;  // value ids, slot by slot
-    static constexpr Ids kUnread = {UINT32_MAX, UINT32_MAX};
-    // By docid, in pages made as documents are first seen: a search in a new process touches
-    // only the pages of its matches, not memory for the whole index.
-    static constexpr size_t kPage = 128;
-    Ids& doc(Xapian::docid id) {
-        const size_t page = id / kPage;
-        if (page >= docs_.size()) docs_.resize(page + 1);
-        if (!docs_[page]) {
-            docs_[page] = std::make_unique<std::array<Ids, kPage>>();
-            docs_[page]->fill(kUnread);
-        }
-        return (*docs_[page])[id % kPage];
-    }
-    std::vector<std::unique_ptr<std::array<Ids, kPage>>> docs_;
-};
-
-SearchResult search_once(Xapian::Database& db, const Analyzer& analyzer, const SearchRequest& req) {
+SearchResult search_once(Worker& worker, const SearchRequest& req) {
+    const Xapian::Database& db = worker.db();
+    const Analyzer& analyzer = worker.analyzer();
     SearchResult r;
     r.query = req.query;
     r.offset = req.offset;
-    QueryPlan plan = plan_query(req.query, analyzer, db, req.weights, req.expand);
+    QueryPlan plan = plan_query(worker, req.query, req.weights, req.expand);
     r.notes = plan.notes;
     r.expansions = plan.expansions;
     r.unknown_words = plan.unknown_words;
@@ -223,7 +101,7 @@ SearchResult search_once(Xapian::Database& db, const Analyzer& analyzer, const S
                 stems.insert(analyzer.stem(w));
             }
     }
-    Highlighter hl(analyzer, exact, stems, plan.wildcard_prefixes, infixes);
+    Highlighter hl(analyzer, {exact, stems, plan.wildcard_prefixes, infixes}, worker.snippets());
     int rank = static_cast<int>(req.offset);
     for (auto it = mset.begin(); it != mset.end(); ++it) {
         Hit h;
@@ -236,11 +114,9 @@ SearchResult search_once(Xapian::Database& db, const Analyzer& analyzer, const S
 
     // Chapters in the order they come in the reports; sections by number.
     std::map<std::string, long> chapter_counts;
-    // Per thread: a Database is not to be shared between threads either.
-    thread_local FacetValues facet_values;
-    const auto facets = facet_values.count(db, database_state(db), seen_ids);
+    const auto facets = worker.caches().facet_values.count(db, seen_ids);
     for (const auto& [c, n] : facets[0]) chapter_counts[c] = count(n);
-    for (const std::string& c : *chapter_order(db)) {
+    for (const std::string& c : worker.chapter_order()) {
         auto f = chapter_counts.find(c);
         if (f != chapter_counts.end()) {
             r.chapters.push_back({c, 0, f->second});
@@ -299,27 +175,36 @@ std::string corrected_query(const Xapian::Database& db, const Analyzer& analyzer
     return changed ? out : std::string();
 }
 
-SearchResult search(Xapian::Database& db, const Analyzer& analyzer, const SearchRequest& req) {
-    for (int attempt = 0;; ++attempt) {
-        try {
-            SearchResult r = search_once(db, analyzer, req);
-            if (r.total > 0 || !req.spelling || r.unknown_words.empty()) return r;
-            std::string fixed = corrected_query(db, analyzer, req.query, r.unknown_words);
-            if (fixed.empty()) return r;
-            SearchRequest again = req;
-            again.query = fixed;
-            SearchResult c = search_once(db, analyzer, again);
-            c.query = req.query;
-            c.corrected = fixed;
-            return c;
-        } catch (const Xapian::DatabaseModifiedError& e) {
-            // A revision discarded again and again with no writer to blame is a damaged block.
-            if (attempt >= 10)
-                throw Xapian::DatabaseCorruptError("the revision read keeps being discarded (" +
-                                                   e.get_msg() + ")");
-            db.reopen();  // the indexer committed: start again on the new state
+namespace {
+
+// The query as asked, or as corrected when it finds nothing.
+SearchResult search_or_correct(Worker& worker, const SearchRequest& req) {
+    SearchResult r = search_once(worker, req);
+    if (r.total > 0 || !req.spelling || r.unknown_words.empty()) return r;
+    std::string fixed = corrected_query(worker.db(), worker.analyzer(), req.query, r.unknown_words);
+    if (fixed.empty()) return r;
+    SearchRequest again = req;
+    again.query = fixed;
+    SearchResult c = search_once(worker, again);
+    c.query = req.query;
+    c.corrected = fixed;
+    return c;
+}
+
+}  // namespace
+
+SearchResult search_revision(Worker& worker, const SearchRequest& req) {
+    SearchResult r = search_or_correct(worker, req);
+    // The hits' neighbours, read from the same revision as the hits.
+    r.context = req.context;
+    if (req.context > 0) {
+        for (Hit& h : r.hits) {
+            Neighbours n = neighbours(worker.db(), h.passage, req.context);
+            h.before = std::move(n.before);
+            h.after = std::move(n.after);
         }
     }
+    return r;
 }
 
 }  // namespace rapportsok

@@ -7,6 +7,7 @@
 #include "indexer/common/errors.h"
 #include "indexer/common/schema.h"
 #include "indexer/common/text.h"
+#include "searcher/worker.h"
 
 namespace rapportsok {
 
@@ -105,13 +106,10 @@ Xapian::Query or_terms(const std::vector<std::string>& terms) {
 // (BM25 weighs each term on its own) but cost the matcher a posting list each: the title and
 // chapter boosts of most words. Whether a term exists is remembered per database revision.
 Xapian::Query without_absent_terms(const Xapian::Query& q, const Xapian::Database& db,
-                                   const std::string& state) {
-    thread_local StateMemo<bool> memo(100000);
-    auto& known = memo.at(state);
+                                   BoundedMemo<bool>& known) {
     auto exists = [&](const std::string& t) {
-        auto it = known.find(t);
-        if (it == known.end()) it = known.emplace(t, db.term_exists(t)).first;
-        return it->second;
+        if (const bool* k = known.find(t)) return *k;
+        return known.put(t, db.term_exists(t));
     };
     switch (q.get_type()) {
         case Xapian::Query::LEAF_TERM: {
@@ -130,7 +128,7 @@ Xapian::Query without_absent_terms(const Xapian::Query& q, const Xapian::Databas
     if (!combines_subqueries(q)) return q;
     std::vector<Xapian::Query> subs;
     for (size_t i = 0; i < q.get_num_subqueries(); ++i)
-        subs.push_back(without_absent_terms(q.get_subquery(i), db, state));
+        subs.push_back(without_absent_terms(q.get_subquery(i), db, known));
     return Xapian::Query(q.get_type(), subs.begin(), subs.end());
 }
 
@@ -271,8 +269,10 @@ bool well_formed(const std::string& q, std::string& why) {
     return true;
 }
 
-QueryPlan plan_query(const std::string& raw, const Analyzer& analyzer, const Xapian::Database& db,
-                     const RankingWeights& w, const ExpandOptions& options) {
+QueryPlan plan_query(Worker& worker, const std::string& raw, const RankingWeights& w,
+                     const ExpandOptions& options) {
+    const Xapian::Database& db = worker.db();
+    const Analyzer& analyzer = worker.analyzer();
     QueryPlan plan;
     SplitQuery split = split_filters(raw);
     for (const std::string& e : split.errors) plan.notes.push_back(e);
@@ -362,15 +362,9 @@ QueryPlan plan_query(const std::string& raw, const Analyzer& analyzer, const Xap
         }
     }
 
-    // Configured once per thread (the stopper is built from the list each time otherwise);
+    // Configured by the worker once (the stopper is built from the list each time otherwise);
     // what differs per query is set below.
-    thread_local const Analyzer* configured_for = nullptr;
-    thread_local Xapian::QueryParser qp;
-    if (configured_for != &analyzer) {
-        qp = Xapian::QueryParser();
-        analyzer.configure(qp);
-        configured_for = &analyzer;
-    }
+    Xapian::QueryParser& qp = worker.parser();
     qp.set_database(db);
     // Holding on to the database after this query would keep its files open.
     struct Release {
@@ -404,7 +398,7 @@ QueryPlan plan_query(const std::string& raw, const Analyzer& analyzer, const Xap
     Xapian::Query exact = parse("", false);
     // The stemmed query is the unstemmed one with each free word turned into its stem and the
     // related forms the index holds; phrases stay exact.
-    Expander expander(db, analyzer, options);
+    Expander expander(worker.expand_sources(), options);
     // A word quoted on its own ("budget") is a one-word phrase: exact, never widened, although
     // Xapian's parser makes it a plain term.
     for (size_t q = text.find('"'); q != std::string::npos; q = text.find('"', q + 1)) {
@@ -425,11 +419,11 @@ QueryPlan plan_query(const std::string& raw, const Analyzer& analyzer, const Xap
         throw UsageError("empty query: give words to search for");
     }
     if (plan.has_text) {
-        const std::string state = database_state(db);
+        BoundedMemo<bool>& known = worker.caches().known_terms;
         std::vector<Xapian::Query> boosts = {
-            Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, without_absent_terms(title, db, state),
+            Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, without_absent_terms(title, db, known),
                           w.title),
-            Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, without_absent_terms(chapter, db, state),
+            Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, without_absent_terms(chapter, db, known),
                           w.chapter)};
         // Nothing widened (a phrase, quoted words): the exact boost is the body again, and
         // matching it twice costs twice; the body weighs 1 + w.exact instead, the same scores.
@@ -439,7 +433,7 @@ QueryPlan plan_query(const std::string& raw, const Analyzer& analyzer, const Xap
         else
             boosts.insert(boosts.begin(),
                           Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
-                                        without_absent_terms(exact, db, state), w.exact));
+                                        without_absent_terms(exact, db, known), w.exact));
         plan.query =
             Xapian::Query(Xapian::Query::OP_AND_MAYBE, main,
                           Xapian::Query(Xapian::Query::OP_OR, boosts.begin(), boosts.end()));

@@ -10,6 +10,7 @@
 
 #include "indexer/common/analysis.h"
 #include "searcher/expand.h"
+#include "searcher/result.h"
 
 namespace rapportsok {
 
@@ -32,15 +33,6 @@ struct SplitQuery {
 // Takes the filters out of a query. "avsnitt:8 sida:3-4 tortyr" -> text "tortyr".
 SplitQuery split_filters(const std::string& query);
 
-// How much the fields weigh beside the passage text; tuned on the dev set (see docs/ranking.md).
-struct RankingWeights {
-    double k1 = 1.2;
-    double b = 0.5;
-    double exact = 0.5;    // an exact (unstemmed) match, added on top of the stemmed one
-    double title = 0.6;    // a query word in the section title
-    double chapter = 0.2;  // a query word in the chapter heading
-};
-
 struct QueryPlan {
     Xapian::Query query;   // what to match and rank (no filters)
     Xapian::Query filter;  // filters only; MatchAll when there are none
@@ -55,9 +47,12 @@ struct QueryPlan {
     std::vector<std::string> unknown_words;  // in no form in the index
 };
 
-// Builds the Xapian query. Throws UsageError for an empty query.
-QueryPlan plan_query(const std::string& query, const Analyzer& analyzer, const Xapian::Database& db,
-                     const RankingWeights& weights, const ExpandOptions& options = ExpandOptions());
+class Worker;
+
+// Builds the Xapian query on the worker's database, with its parser and caches. Throws
+// UsageError for an empty query.
+QueryPlan plan_query(Worker& worker, const std::string& query, const RankingWeights& weights,
+                     const ExpandOptions& options = ExpandOptions());
 
 // A query as the user typed it, made safe and comparable: NFC, control characters gone,
 // words lowercased except the operators AND, OR, NOT, XOR, NEAR, ADJ.

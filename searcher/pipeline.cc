@@ -6,10 +6,8 @@
 #include <optional>
 #include <ostream>
 
-#include "indexer/common/analysis.h"
 #include "indexer/common/errors.h"
-#include "searcher/match.h"
-#include "searcher/passages.h"
+#include "searcher/engine.h"
 #include "searcher/print_json.h"
 #include "searcher/print_lines.h"
 #include "searcher/print_text.h"
@@ -70,18 +68,17 @@ std::vector<std::string> filter_hints(const std::string& query) {
 
 namespace {
 
-int show_passage(const SearchOptions& o, const Xapian::Database& db, std::ostream& out,
+int show_passage(const SearchOptions& o, const SearchEngine& engine, std::ostream& out,
                  std::ostream& err, bool tty) {
-    std::optional<Passage> p = passage_by_id(db, o.show);
+    std::optional<PassageInContext> p = engine.passage(o.show, o.context);
     if (!p) {
         err << "searcher: no passage has the id " << o.show << " in " << o.db << "\n";
         return 1;
     }
-    Neighbours n = neighbours(db, *p, o.context);
     if (o.json)
-        print_passage_json(*p, n.before, n.after, o.context > 0, out);
+        print_passage_json(p->passage, p->before, p->after, o.context > 0, out);
     else
-        print_passage_text(*p, n.before, n.after, out, use_color(o.color, tty));
+        print_passage_text(p->passage, p->before, p->after, out, use_color(o.color, tty));
     return 0;
 }
 
@@ -91,9 +88,8 @@ int run_search(const SearchOptions& o, std::ostream& out, std::ostream& err, boo
     if (o.limit < 0 || o.offset < 0 || o.limit > kMaxHits || o.offset > kMaxHits)
         throw UsageError("--limit and --offset take 0 to " + std::to_string(kMaxHits));
     if (!o.format.empty()) check_format(o.format);
-    Analyzer analyzer;
-    Xapian::Database db = open_database(o.db, analyzer);
-    if (!o.show.empty()) return show_passage(o, db, out, err, tty);
+    const SearchEngine engine(EngineOptions{{o.db}});
+    if (!o.show.empty()) return show_passage(o, engine, out, err, tty);
     SearchRequest req;
     req.query = o.query;
     req.limit = o.limit;
@@ -104,20 +100,14 @@ int run_search(const SearchOptions& o, std::ostream& out, std::ostream& err, boo
     req.by_position = o.sort == Sort::kPosition;
     req.one_per_file = o.files_only;
     req.exact_total = o.count || o.files_only;
+    req.context = o.context;
     if (o.count) req.limit = 0;
     if (o.files_only) {
         req.offset = 0;
         req.limit = kMaxHits;
     }
     if (o.open) req.limit = 1;
-    SearchResult r = search(db, analyzer, req);
-    r.context = o.context;
-    for (Hit& h : r.hits) {
-        if (o.context <= 0) break;
-        Neighbours n = neighbours(db, h.passage, o.context);
-        h.before = std::move(n.before);
-        h.after = std::move(n.after);
-    }
+    SearchResult r = engine.search(req);
     for (const std::string& hint : filter_hints(o.query)) r.notes.push_back(hint);
     const bool color = use_color(o.color, tty);
     if (o.json) {

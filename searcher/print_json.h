@@ -4,7 +4,7 @@
 #include <iosfwd>
 #include <vector>
 
-#include "searcher/match.h"
+#include "searcher/result.h"
 
 namespace rapportsok {
 

@@ -5,7 +5,7 @@
 #include <iosfwd>
 #include <string>
 
-#include "searcher/match.h"
+#include "searcher/result.h"
 
 namespace rapportsok {
 

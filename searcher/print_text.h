@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "searcher/match.h"
+#include "searcher/result.h"
 
 namespace rapportsok {
 

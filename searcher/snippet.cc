@@ -4,7 +4,6 @@
 #include <unicode/utext.h>
 
 #include <algorithm>
-#include <atomic>
 #include <memory>
 #include <unordered_map>
 
@@ -12,65 +11,68 @@
 
 namespace rapportsok {
 
-namespace {
-
-// What a word as written folds and stems to: the same whatever the query, so remembered per
-// thread across searches (ICU's case folding of å, ä, ö and the stemmer cost more than the rest
-// of a snippet).
-struct WordForms {
-    std::string folded;
-    std::string stem;
-    bool stemmed = false;
-    // The match found for it by the highlighter numbered `highlighter` (one query's).
-    uint64_t highlighter = 0;
-    int strength = 0;
+struct SnippetMemory::Breaker {
+    std::unique_ptr<icu::BreakIterator> sentences;
+    bool made = false;
 };
 
-WordForms& forms_of(const std::string& word) {
-    thread_local std::unordered_map<std::string, WordForms> memo;
-    if (memo.size() > 200000) memo.clear();
-    auto it = memo.find(word);
-    if (it == memo.end()) {
-        WordForms forms;
-        forms.folded = fold_case(word);
-        it = memo.emplace(word, std::move(forms)).first;
+SnippetMemory::SnippetMemory() : breaker_(std::make_unique<Breaker>()) {}
+SnippetMemory::~SnippetMemory() = default;
+
+WordForms& SnippetMemory::forms_of(std::string_view word) {
+    key_.assign(word.data(), word.size());
+    if (WordForms* known = forms_.find(key_)) return *known;
+    WordForms forms;
+    forms.folded = fold_case(word);
+    return forms_.put(key_, std::move(forms));
+}
+
+std::vector<std::pair<size_t, size_t>> SnippetMemory::sentences(const std::string& text) {
+    std::vector<std::pair<size_t, size_t>> out;
+    UErrorCode status = U_ZERO_ERROR;
+    if (!breaker_->made) {
+        breaker_->sentences.reset(
+            icu::BreakIterator::createSentenceInstance(icu::Locale("sv"), status));
+        breaker_->made = true;
+        if (U_FAILURE(status)) breaker_->sentences.reset();
     }
-    return it->second;
+    icu::BreakIterator* it = breaker_->sentences.get();
+    if (!it) {
+        out.emplace_back(0, text.size());
+        return out;
+    }
+    UText* ut = utext_openUTF8(nullptr, text.data(), static_cast<int64_t>(text.size()), &status);
+    it->setText(ut, status);
+    int32_t start = it->first();
+    for (int32_t end = it->next(); end != icu::BreakIterator::DONE; start = end, end = it->next())
+        out.emplace_back(static_cast<size_t>(start), static_cast<size_t>(end));
+    utext_close(ut);
+    if (out.empty()) out.emplace_back(0, text.size());
+    return out;
 }
 
-uint64_t next_highlighter_number() {
-    static std::atomic<uint64_t> n{0};  // unique across threads: a highlighter may move
-    return ++n;
-}
-
-}  // namespace
-
-Highlighter::Highlighter(const Analyzer& analyzer, std::set<std::string> exact,
-                         std::set<std::string> stems, std::vector<std::string> prefixes,
-                         std::vector<std::string> infixes)
+Highlighter::Highlighter(const Analyzer& analyzer, HighlightTerms terms, SnippetMemory& memory)
     : analyzer_(analyzer),
-      exact_(std::move(exact)),
-      stems_(std::move(stems)),
-      prefixes_(std::move(prefixes)),
-      infixes_(std::move(infixes)),
-      number_(next_highlighter_number()) {
+      terms_(std::move(terms)),
+      memory_(memory),
+      number_(memory.next_highlighter()) {
     // Snowball's Swedish stemmer only takes endings off (never within a word's first three
     // letters), so a word can match only if it starts as an exact word, a stem or a prefix does.
-    for (const auto* words : {&exact_, &stems_})
+    for (const auto* words : {&terms_.exact, &terms_.stems})
         for (const std::string& w : *words)
             if (!w.empty()) first_bytes_.set(static_cast<unsigned char>(w[0]));
-    for (const std::string& p : prefixes_)
+    for (const std::string& p : terms_.prefixes)
         if (!p.empty()) first_bytes_.set(static_cast<unsigned char>(p[0]));
 }
 
 template <typename StemOf>
 int Highlighter::compute(const std::string& w, StemOf&& stem_of) const {
-    if (exact_.count(w)) return 2;
-    if (!stems_.empty() && stems_.count(stem_of())) return 1;
+    if (terms_.exact.count(w)) return 2;
+    if (!terms_.stems.empty() && terms_.stems.count(stem_of())) return 1;
     int s = 0;
-    for (const std::string& p : prefixes_)
+    for (const std::string& p : terms_.prefixes)
         if (w.compare(0, p.size(), p) == 0) s = 1;
-    for (const std::string& p : infixes_)
+    for (const std::string& p : terms_.infixes)
         if (w.size() > p.size() && w.find(p) != std::string::npos) s = 1;
     return s;
 }
@@ -86,14 +88,12 @@ int Highlighter::strength(const std::string& w) const {
 int Highlighter::strength_as_written(std::string_view word) const {
     if (word.empty()) return 0;
     const unsigned char first = static_cast<unsigned char>(word[0]);
-    if (infixes_.empty() && first < 0x80) {
+    if (terms_.infixes.empty() && first < 0x80) {
         // Most words of a passage: no look-up at all.
         const unsigned char lower = first >= 'A' && first <= 'Z' ? first - 'A' + 'a' : first;
         if (!first_bytes_.test(lower)) return 0;
     }
-    thread_local std::string key;
-    key.assign(word.data(), word.size());
-    WordForms& f = forms_of(key);
+    WordForms& f = memory_.forms_of(word);
     if (f.highlighter == number_) return f.strength;
     auto folded = cache_.find(f.folded);
     if (folded != cache_.end()) {
@@ -156,26 +156,6 @@ struct Sentence {
     int score = 0;
 };
 
-std::vector<Sentence> sentences(const std::string& text) {
-    std::vector<Sentence> out;
-    UErrorCode status = U_ZERO_ERROR;
-    // Made once: building a break iterator costs more than using it on a passage.
-    static thread_local std::unique_ptr<icu::BreakIterator> it(
-        icu::BreakIterator::createSentenceInstance(icu::Locale("sv"), status));
-    if (U_FAILURE(status) || !it) {
-        out.push_back({0, text.size()});
-        return out;
-    }
-    UText* ut = utext_openUTF8(nullptr, text.data(), static_cast<int64_t>(text.size()), &status);
-    it->setText(ut, status);
-    int32_t start = it->first();
-    for (int32_t end = it->next(); end != icu::BreakIterator::DONE; start = end, end = it->next())
-        out.push_back({static_cast<size_t>(start), static_cast<size_t>(end)});
-    utext_close(ut);
-    if (out.empty()) out.push_back({0, text.size()});
-    return out;
-}
-
 size_t trim_end(const std::string& t, size_t b, size_t e) {
     while (e > b && (t[e - 1] == ' ' || t[e - 1] == '\n')) --e;
     return e;
@@ -206,7 +186,8 @@ Snippet make_snippet(const std::string& text, const Highlighter& hl, size_t max_
         s.highlights = hl.find_in(text, 0, whole);
         return s;
     }
-    std::vector<Sentence> ss = sentences(text);
+    std::vector<Sentence> ss;
+    for (auto [b, e] : hl.memory().sentences(text)) ss.push_back({b, e});
     // Score: distinct matching words, exact ones counting double, plus a little per repeat.
     size_t best = 0;
     std::vector<std::string> seen;  // a sentence's matching words: a few at most

@@ -24,7 +24,7 @@
 #include "indexer/common/text.h"
 #include "indexer/read.h"
 #include "indexer/structure.h"
-#include "searcher/match.h"
+#include "searcher/engine.h"
 #include "searcher/parse.h"
 #include "searcher/print_json.h"
 #include "tests/support.h"
@@ -519,16 +519,16 @@ TEST_CASE("a wildcard that would expand to the whole vocabulary is bounded, with
 TEST_CASE("a NUL byte in a query separates words like a space, in the library and in JSON",
           "[unit][bad-input]") {
     rapportsok::Analyzer analyzer;
-    Xapian::Database db = rapportsok::open_database(seed_db(), analyzer);
+    const rapportsok::SearchEngine engine(rapportsok::EngineOptions{{seed_db()}});
     const std::string with_nul("tortyr\0fängelse", 16);
     CHECK(rapportsok::normalise_query(with_nul, analyzer) == "tortyr fängelse");
     auto split = rapportsok::split_filters(std::string("avsnitt:3\0tortyr", 16));
     CHECK(split.errors.size() == 1);  // "3\0tortyr" is no section number: said so, not a crash
     rapportsok::SearchRequest req;
     req.query = with_nul;
-    rapportsok::SearchResult r = rapportsok::search(db, analyzer, req);
+    rapportsok::SearchResult r = engine.search(req);
     req.query = "tortyr fängelse";
-    rapportsok::SearchResult plain = rapportsok::search(db, analyzer, req);
+    rapportsok::SearchResult plain = engine.search(req);
     CHECK(r.total == plain.total);
     std::ostringstream out;
     rapportsok::print_json(r, out);
@@ -538,7 +538,7 @@ TEST_CASE("a NUL byte in a query separates words like a space, in the library an
     CHECK_THAT(out.str(), Catch::Contains("tortyr\\u0000fängelse"));
     // A NUL alone is an empty query.
     req.query = std::string(1, '\0');
-    CHECK_THROWS_AS(rapportsok::search(db, analyzer, req), rapportsok::UsageError);
+    CHECK_THROWS_AS(engine.search(req), rapportsok::UsageError);
 }
 
 TEST_CASE("invalid UTF-8 in a query is searched around and printed as U+FFFD", "[e2e][bad-input]") {

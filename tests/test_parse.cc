@@ -8,6 +8,7 @@
 #include "indexer/common/analysis.h"
 #include "searcher/match.h"
 #include "searcher/parse.h"
+#include "searcher/worker.h"
 #include "tests/support.h"
 
 using rapportsok::normalise_query;
@@ -170,13 +171,15 @@ TEST_CASE("well_formed accepts what the QueryParser reads and names what it cann
 
 TEST_CASE("plan_query leaves out of the exact, title and chapter boosts the terms the index lacks",
           "[unit]") {
-    rapportsok::Analyzer analyzer;
-    Xapian::Database db = rapportsok::open_database(testing::seed_db(), analyzer);
+    rapportsok::EngineCore engine(rapportsok::EngineOptions{{testing::seed_db()}});
+    auto worker = engine.lease();
+    worker->refresh();
+    const Xapian::Database& db = worker->db();
     for (const std::string query :
          {"tortyr fängelse", "domstol okändaord", "\"Högsta domstolen\""}) {
         CAPTURE(query);
         rapportsok::QueryPlan plan =
-            rapportsok::plan_query(query, analyzer, db, rapportsok::RankingWeights());
+            rapportsok::plan_query(*worker, query, rapportsok::RankingWeights());
         // No boost left at all: the body alone.
         if (plan.query.get_type() != Xapian::Query::OP_AND_MAYBE) continue;
         const Xapian::Query boosts = plan.query.get_subquery(1);

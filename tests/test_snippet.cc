@@ -22,15 +22,22 @@ const rapportsok::Analyzer& analyzer() {
     return a;
 }
 
+// What a worker keeps between snippets (word forms, the sentence iterator): one for the tests.
+rapportsok::SnippetMemory& memory() {
+    static rapportsok::SnippetMemory m;
+    return m;
+}
+
 // A highlighter as plan_query builds one for a plain word: the word itself and its stem.
 Highlighter for_words(const std::vector<std::string>& words,
                       const std::vector<std::string>& prefixes = {}) {
-    std::set<std::string> exact, stems;
+    rapportsok::HighlightTerms terms;
     for (const std::string& w : words) {
-        exact.insert(w);
-        stems.insert(analyzer().stem(w));
+        terms.exact.insert(w);
+        terms.stems.insert(analyzer().stem(w));
     }
-    return Highlighter(analyzer(), exact, stems, prefixes);
+    terms.prefixes = prefixes;
+    return Highlighter(analyzer(), terms, memory());
 }
 
 std::vector<std::string> marked(const std::string& text,

@@ -4,9 +4,10 @@
 
 #include <xapian.h>
 
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
+
+#include "indexer/common/passage.h"
 
 namespace rapportsok {
 
@@ -56,25 +57,6 @@ struct FoundDatabase {
 FoundDatabase find_database();
 std::string default_db_path();  // find_database().path
 
-// One passage (a paragraph) and its exact reference into the report it came from.
-struct Passage {
-    std::string id;       // stable: file + text (+ occurrence), not the ordinal
-    std::string file;     // path as indexed, e.g. "corpus/report.txt"
-    long first_line = 0;  // 1-based source lines
-    long last_line = 0;
-    int page = 1;            // page where the passage starts
-    int last_page = 1;       // page where it ends (a passage can run over a page break)
-    int chapter_number = 0;  // ordinal of the chapter heading in its report, 0 = before any
-    std::string chapter;     // chapter heading as printed in the report
-    int section_number = 0;  // numbered section, 0 = before any
-    std::string section_title;
-    int position = 0;          // ordinal of the passage in its report, 1-based
-    std::string text;          // cleaned: broken words joined, no page artifacts
-    std::string report_title;  // the report's title (its first line), may be empty
-
-    bool operator==(const Passage& o) const;
-};
-
 // What the database remembers about an indexed file, to skip it when it has not changed.
 struct FileRecord {
     long long size = 0;
@@ -93,8 +75,6 @@ struct FileRecord {
 inline constexpr size_t kXapianSafeTagBytes = 8192;
 std::string encode_passage(const Passage& p);
 
-// A passage as both programs print it in JSON: its reference and its text (docs/json-output.md).
-nlohmann::json passage_json(const Passage& p);
 Passage decode_passage(const std::string& data);
 std::string encode_file_record(const FileRecord& r);
 FileRecord decode_file_record(const std::string& data);

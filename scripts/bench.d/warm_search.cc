@@ -1,8 +1,11 @@
-// Warm search for scripts/bench: opens a rapportsök database once, then runs a query set ITERS
-// times through rapportsok::search() (top 10 with snippets and facets, every expansion on, as the
-// searcher does), timing each call. Prints JSON: {"query name": [seconds, ...], ...}.
+// Warm search for scripts/bench: opens a rapportsök database once, as one SearchEngine, then runs
+// a query set ITERS times through SearchEngine::search() (top 10 with snippets and facets, every
+// expansion on, as the searcher does), timing each call. Prints JSON: {"query name": [seconds,
+// ...], ...}.
 //
 //   warm_search DB QUERIES.tsv ITERS      (QUERIES.tsv: name <TAB> query <TAB> ...)
+#include <xapian.h>
+
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -11,8 +14,8 @@
 #include <utility>
 #include <vector>
 
-#include "indexer/common/analysis.h"
-#include "searcher/match.h"
+#include "indexer/common/errors.h"
+#include "searcher/engine.h"
 
 int main(int argc, char** argv) try {
     if (argc != 4) {
@@ -28,8 +31,7 @@ int main(int argc, char** argv) try {
         queries.emplace_back(line.substr(0, a), line.substr(a + 1, b - a - 1));
     }
     const int iters = std::stoi(argv[3]);
-    rapportsok::Analyzer analyzer;
-    Xapian::Database db = rapportsok::open_database(argv[1], analyzer);
+    const rapportsok::SearchEngine engine(rapportsok::EngineOptions{{argv[1]}});
     std::vector<std::vector<double>> times(queries.size());
     std::vector<long> totals(queries.size());
     for (int i = 0; i < iters; ++i) {
@@ -38,7 +40,7 @@ int main(int argc, char** argv) try {
             req.query = queries[q].second;
             req.limit = 10;
             auto t0 = std::chrono::steady_clock::now();
-            rapportsok::SearchResult r = rapportsok::search(db, analyzer, req);
+            rapportsok::SearchResult r = engine.search(req);
             auto t1 = std::chrono::steady_clock::now();
             times[q].push_back(std::chrono::duration<double>(t1 - t0).count());
             totals[q] = r.total;

@@ -16,7 +16,7 @@
 #include "indexer/read.h"
 #include "indexer/structure.h"
 #include "indexer/write.h"
-#include "searcher/match.h"
+#include "searcher/engine.h"
 #include "searcher/parse.h"
 #include "searcher/print_json.h"
 #include "searcher/print_text.h"
@@ -73,7 +73,7 @@ namespace {
 struct TinyIndex {
     std::string dir;
     Analyzer analyzer;
-    Xapian::Database db;
+    std::unique_ptr<SearchEngine> engine;
 
     TinyIndex() {
         std::string templ =
@@ -105,9 +105,10 @@ struct TinyIndex {
             writer.sync_file(report, rec, stats);
             w.commit();
         }
-        db = open_database(dir, analyzer);
+        engine = std::make_unique<SearchEngine>(EngineOptions{{dir}});
     }
     ~TinyIndex() {
+        engine.reset();
         std::error_code ec;
         std::filesystem::remove_all(dir, ec);
     }
@@ -136,7 +137,7 @@ void query(const uint8_t* data, size_t size) {
     req.limit = 5;
     SearchResult r;
     try {
-        r = search(t.db, t.analyzer, req);
+        r = t.engine->search(req);
     } catch (const UsageError& e) {
         require(std::string(e.what()).size() > 0, "a refusal says why");
         return;

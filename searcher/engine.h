@@ -1,0 +1,68 @@
+// The search engine as a library: one object, opened on a database, answers queries from many
+// threads at once. The CLI (run_search), the benchmark's warm driver and the server use it alike.
+//
+//     rapportsok::SearchEngine engine(rapportsok::EngineOptions{{"index"}});  // opens, checks
+//     rapportsok::SearchRequest request;
+//     request.query = "tortyr avsnitt:3";
+//     rapportsok::SearchResult result = engine.search(request);  // from any thread
+//
+// - One object per process (per database): search() may be called from any number of threads
+//   at once. Each call borrows a worker (its own Xapian handle, query parser, stemmer and
+//   caches: Xapian objects are not thread-safe) from a pool that grows to the number of searches
+//   running at once, and gives it back; nothing is locked while a search runs.
+// - Live: each search first brings its handle to the database's newest revision (a commit by the
+//   indexer), or opens it afresh when the path is a stub file that was replaced (indexer
+//   --rebuild). An answer is computed on one revision only: when the indexer discards the
+//   revision being read, the search starts again on the new one. What is computed from the index
+//   is kept per revision and dropped in one place (the worker's refresh) when it changes.
+// - Bounded: each worker's caches hold a bounded number of entries (searcher/worker.h), and the
+//   engine keeps the shared data of the last two revisions only.
+// - Errors: UsageError (indexer/common/errors.h) for a database that is missing, empty or built
+//   with another analysis (from the constructor) and for a query that cannot be searched (empty,
+//   only stopwords); Xapian::Error for what the database throws (DatabaseCorruptError for a
+//   damaged one).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "searcher/result.h"
+
+namespace rapportsok {
+
+class EngineCore;
+
+struct EngineOptions {
+    // The databases searched as one: a database folder or a Xapian stub file (one today).
+    std::vector<std::string> databases;
+    // FreeDict English–Swedish in dictd format (PREFIX.index, PREFIX.dict.dz), read when a query
+    // first has a word the index does not know; none there (or ""): nothing is translated.
+    std::string english_dictionary = "/usr/share/dictd/freedict-eng-swe";
+};
+
+class SearchEngine {
+  public:
+    // Opens and checks every database (throws UsageError as above).
+    explicit SearchEngine(EngineOptions options);
+    ~SearchEngine();
+    SearchEngine(const SearchEngine&) = delete;
+    SearchEngine& operator=(const SearchEngine&) = delete;
+
+    // Thread-safe. Throws as above.
+    SearchResult search(const SearchRequest& request) const;
+
+    // The passage with the id and up to context passages on each side of it (--show, a
+    // server's passage view), or nothing when no passage has the id. Thread-safe.
+    std::optional<PassageInContext> passage(const std::string& id, int context = 0) const;
+
+    // The database revision the newest search ran on ("UUID:revision"; "" before any search and
+    // for several databases at once).
+    std::string revision() const;
+
+  private:
+    std::unique_ptr<EngineCore> core_;
+};
+
+}  // namespace rapportsok

@@ -1,0 +1,97 @@
+// What a search is asked and what it answers, as plain data: the engine's callers and the
+// printers see these and never a Xapian object (no <xapian.h> here).
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "indexer/common/passage.h"
+
+namespace rapportsok {
+
+// How much the fields weigh beside the passage text; tuned on the dev set (see docs/ranking.md).
+struct RankingWeights {
+    double k1 = 1.2;
+    double b = 0.5;
+    double exact = 0.5;    // an exact (unstemmed) match, added on top of the stemmed one
+    double title = 0.6;    // a query word in the section title
+    double chapter = 0.2;  // a query word in the chapter heading
+};
+
+// Which widenings of a query word are tried, and how much each weighs.
+struct ExpandOptions {
+    bool inflections = true;
+    bool diacritics = true;  // "overklagas" also finds "överklagas", at a lower weight
+    double folded_weight = 0.7;
+    bool compounds = true;  // "budget" also finds "statsbudgeten", at a lower weight
+    double compound_weight = 0.5;
+    bool synonyms = true;  // FN = Förenta nationerna = UN; acronyms the reports define
+    double synonym_weight = 0.8;
+    bool english = true;  // a word the index does not know, translated from English
+};
+
+struct SearchRequest {
+    std::string query;
+    ExpandOptions expand;
+    bool spelling = true;  // search a correction when the query finds nothing
+    long offset = 0;
+    long limit = 10;
+    RankingWeights weights;
+    bool by_position = false;   // hits in report order (file, then position), not by score
+    bool one_per_file = false;  // only each file's best passage
+    bool exact_total = false;   // count every match, however many
+    int context = 0;            // passages to give before and after each hit
+};
+
+// A widening the query was searched with.
+struct Expansion {
+    std::string word;                       // as in the query (lowercase)
+    std::vector<std::string> alternatives;  // words of the index it also matches
+    std::string kind;  // "inflection", "diacritics", "compound", "synonym", "english"
+};
+
+struct Snippet {
+    std::string text;
+    std::vector<std::pair<size_t, size_t>> highlights;  // [begin, end) byte offsets in text
+};
+
+struct Hit {
+    int rank = 0;
+    double score = 0;
+    Passage passage;
+    Snippet snippet;
+    std::vector<Passage> before, after;  // SearchRequest::context: its neighbours in the report
+};
+
+struct Facet {
+    std::string value;  // chapter heading, or section title
+    int section = 0;    // section number, for section facets
+    long count = 0;
+};
+
+struct SearchResult {
+    std::string query;
+    std::optional<std::string> corrected;
+    long total = 0;
+    bool total_exact = true;
+    bool facets_exact = true;  // false: counts scaled from the matches looked at
+    long offset = 0;
+    std::vector<Hit> hits;
+    std::vector<Facet> chapters;  // in report order
+    std::vector<Facet> sections;  // by section number
+    std::vector<std::string> notes;
+    std::vector<Expansion> expansions;       // what the query was widened with
+    std::vector<std::string> unknown_words;  // query words the index knows in no form
+    int context = 0;                         // passages asked for before and after each hit
+};
+
+// One passage and up to n passages before and after it in its report, in report order.
+struct PassageInContext {
+    Passage passage;
+    std::vector<Passage> before, after;
+};
+
+}  // namespace rapportsok
