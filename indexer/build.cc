@@ -20,7 +20,7 @@ namespace fs = std::filesystem;
 namespace rapportsok {
 
 Report load_report(const Source& src) {
-    Report r = structure(src.path, clean(src.text));
+    Report r = structure(src.path, clean(src.text, src.markdown));
     if (r.passages.empty())
         throw InputError(src.path, 0,
                          src.text.find_first_not_of(" \t\n\f") == std::string::npos

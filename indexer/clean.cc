@@ -1,6 +1,8 @@
 #include "indexer/clean.h"
 
 #include <array>
+#include <cctype>
+#include <deque>
 
 #include "indexer/common/text.h"
 
@@ -92,6 +94,56 @@ bool starts_list_item(std::string_view line) {
     return t.rfind("- ", 0) == 0 || t.rfind("• ", 0) == 0 || t.rfind("– ", 0) == 0;
 }
 
+// "1. " or "1) ": an item of an ordered list (Markdown).
+bool ordered_item(std::string_view t) {
+    size_t i = 0;
+    while (i < t.size() && i < 9 && t[i] >= '0' && t[i] <= '9') ++i;
+    return i > 0 && i + 1 < t.size() && (t[i] == '.' || t[i] == ')') && t[i + 1] == ' ';
+}
+
+// "## Title ##" -> 2 (1 to 6 marks, then a space or the end), else 0.
+int atx_level(std::string_view t) {
+    size_t n = 0;
+    while (n < t.size() && t[n] == '#') ++n;
+    if (n == 0 || n > 6 || (n < t.size() && t[n] != ' ')) return 0;
+    return static_cast<int>(n);
+}
+
+// The text of an ATX heading: without its marks and a closing run of them.
+std::string atx_text(std::string_view t) {
+    t.remove_prefix(static_cast<size_t>(atx_level(t)));
+    while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
+    size_t end = t.size();
+    while (end > 0 && t[end - 1] == '#') --end;
+    if (end == 0 || t[end - 1] == ' ') t = t.substr(0, end);
+    return tidy(t);
+}
+
+bool only_of(std::string_view s, char c, size_t at_least) {
+    size_t n = 0;
+    for (char x : s) {
+        if (x == c)
+            ++n;
+        else if (x != ' ' && x != '\t')
+            return false;
+    }
+    return n >= at_least;
+}
+
+// "```" or "~~~" (three or more) opening or closing a code block: its mark, else 0.
+char fence_mark(std::string_view s) {
+    while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+    if (s.size() < 3 || (s[0] != '`' && s[0] != '~') || s[1] != s[0] || s[2] != s[0]) return 0;
+    return s[0];
+}
+
+bool is_ascii_punct(char c) {
+    return (c >= '!' && c <= '/') || (c >= ':' && c <= '@') || (c >= '[' && c <= '`') ||
+           (c >= '{' && c <= '~');
+}
+
+bool is_word_byte(unsigned char c) { return std::isalnum(c) || c >= 0x80; }
+
 bool ends_sentence(std::string_view paragraph) {
     char32_t c = last_cp(paragraph);
     return c == '.' || c == '!' || c == '?' || c == ':' || c == 0x201D || c == '"' || c == ')';
@@ -99,20 +151,97 @@ bool ends_sentence(std::string_view paragraph) {
 
 }  // namespace
 
+std::string strip_markdown_inline(std::string_view in) {
+    std::string out;
+    out.reserve(in.size());
+    for (size_t i = 0; i < in.size(); ++i) {
+        const char c = in[i];
+        if (c == '\\' && i + 1 < in.size() && is_ascii_punct(in[i + 1])) {
+            out += in[++i];  // an escaped mark is the character itself
+            continue;
+        }
+        if (c == '`') continue;  // code marks; the code stays
+        if (c == '!' && i + 1 < in.size() && in[i + 1] == '[') continue;  // an image: its text
+        if (c == '[') {
+            // [text](target) and [text][ref]: the text only.
+            const size_t close = in.find(']', i + 1);
+            if (close != std::string_view::npos && close + 1 < in.size() &&
+                (in[close + 1] == '(' || in[close + 1] == '[')) {
+                const size_t end = in.find(in[close + 1] == '(' ? ')' : ']', close + 2);
+                if (end != std::string_view::npos) {
+                    out += strip_markdown_inline(in.substr(i + 1, close - i - 1));
+                    i = end;
+                    continue;
+                }
+            }
+        }
+        if (c == '<') {
+            // <https://...> keeps its address; an HTML tag goes.
+            const size_t close = in.find('>', i + 1);
+            if (close != std::string_view::npos && close > i + 1) {
+                std::string_view inner = in.substr(i + 1, close - i - 1);
+                const bool tag = std::isalpha(static_cast<unsigned char>(inner[0])) ||
+                                 inner[0] == '/' || inner[0] == '!';
+                if (inner.find("://") != std::string_view::npos ||
+                    (inner.find('@') != std::string_view::npos &&
+                     inner.find(' ') == std::string_view::npos)) {
+                    out += inner;
+                    i = close;
+                    continue;
+                }
+                if (tag) {
+                    i = close;
+                    continue;
+                }
+            }
+        }
+        if (c == '*' || c == '_' || c == '~') {
+            // A run of emphasis marks goes, unless it stands between spaces ("3 * 4") or, for
+            // '_', inside a word (snake_case); '~' only doubled (~~struck~~).
+            size_t j = i;
+            while (j < in.size() && in[j] == c) ++j;
+            const bool before = i > 0 && is_word_byte(static_cast<unsigned char>(in[i - 1]));
+            const bool after = j < in.size() && is_word_byte(static_cast<unsigned char>(in[j]));
+            const bool spaced = (i == 0 || in[i - 1] == ' ') && (j == in.size() || in[j] == ' ');
+            const bool keep = spaced || (c == '_' && before && after) || (c == '~' && j - i < 2);
+            if (keep) out.append(in.substr(i, j - i));
+            i = j - 1;
+            continue;
+        }
+        out += c;
+    }
+    return out;
+}
+
 std::optional<NumberedHeading> numbered_heading(std::string_view text) {
+    // Up to six parts of up to three digits, between dots: "8.", "2.3", "2.3.1."
     size_t i = 0;
-    int n = 0;
-    while (i < text.size() && i < 4 && text[i] >= '0' && text[i] <= '9')
-        n = n * 10 + (text[i++] - '0');
-    if (i == 0 || i > 3 || i >= text.size() || text[i] != '.') return std::nullopt;
-    ++i;
+    int parts = 0, top = 0;
+    while (true) {
+        size_t start = i;
+        int n = 0;
+        while (i < text.size() && i - start < 4 && text[i] >= '0' && text[i] <= '9')
+            n = n * 10 + (text[i++] - '0');
+        if (i == start || i - start > 3) return std::nullopt;
+        if (parts++ == 0) top = n;
+        if (i < text.size() && text[i] == '.' && i + 1 < text.size() && text[i + 1] >= '0' &&
+            text[i + 1] <= '9' && parts < 6) {
+            ++i;
+            continue;
+        }
+        break;
+    }
+    const std::string label(text.substr(0, i));
+    const bool dot = i < text.size() && text[i] == '.';
+    if (dot) ++i;
+    if (!dot && parts == 1) return std::nullopt;  // "2011 I presidentvalet": no heading
     if (i >= text.size() || text[i] != ' ') return std::nullopt;
     while (i < text.size() && text[i] == ' ') ++i;
     std::string_view title = text.substr(i);
     char32_t c = first_cp(title);
     if (!c || !is_upper(c)) return std::nullopt;
     if (title.size() > 250) return std::nullopt;
-    return NumberedHeading{n, std::string(title)};
+    return NumberedHeading{top, label, std::string(title)};
 }
 
 bool is_capitals_heading(std::string_view text) {
@@ -238,12 +367,14 @@ void split_long(Block&& block, const std::vector<LineMark>& marks, std::vector<B
 
 }  // namespace
 
-Cleaned clean(const std::string& text) {
+Cleaned clean(const std::string& text, bool markdown) {
     // Lines, with form feeds split off as page-break marks.
     struct Line {
         std::string_view s;
         long number;
         int page_breaks_before;
+        int setext = 0;         // Markdown: "===" (1) or "---" (2) under a paragraph
+        bool verbatim = false;  // Markdown: inside a code block
     };
     std::vector<Line> lines;
     {
@@ -270,6 +401,63 @@ Cleaned clean(const std::string& text) {
     }
 
     Cleaned out;
+    out.markdown = markdown;
+    std::deque<std::string> owned;  // Markdown lines as rewritten (the views point here)
+    if (markdown) {
+        char fence = 0;
+        bool indented_code = false;  // four spaces in, after an empty line: a code block
+        for (size_t k = 0; k < lines.size(); ++k) {
+            Line& l = lines[k];
+            std::string_view s = l.s;
+            const bool indented = s.rfind("    ", 0) == 0 || s.rfind("\t", 0) == 0;
+            indented_code = !fence && indented && !blank(s) &&
+                            (indented_code || k == 0 || blank(lines[k - 1].s));
+            if (indented_code) {
+                l.verbatim = true;
+                continue;
+            }
+            if (const char m = fence_mark(s); m && (!fence || m == fence)) {
+                fence = fence ? 0 : m;
+                l.s = {};  // the fence itself is no text; it ends a paragraph
+                continue;
+            }
+            if (fence) {
+                l.verbatim = true;
+                continue;
+            }
+            std::string t = tidy(s);
+            if (only_of(t, '=', 1)) {
+                l.setext = 1;
+                continue;
+            }
+            if (only_of(t, '-', 2)) {
+                l.setext = 2;
+                continue;
+            }
+            if (only_of(t, '*', 3) || only_of(t, '_', 3)) {  // a thematic break
+                l.s = {};
+                continue;
+            }
+            while (t.rfind("> ", 0) == 0 || t == ">") t = tidy(std::string_view(t).substr(1));
+            if (t.rfind('|', 0) == 0) {
+                // A table row: its cells as text; the rule under its head goes.
+                if (t.find_first_not_of("|-: ") == std::string::npos) {
+                    l.s = {};
+                    continue;
+                }
+                for (char& c : t)
+                    if (c == '|') c = ' ';
+            }
+            if (t.rfind("* ", 0) == 0 || t.rfind("+ ", 0) == 0) t[0] = '-';  // bullets alike
+            if (atx_level(t) > 0)
+                t = std::string(static_cast<size_t>(atx_level(t)), '#') + " " +
+                    strip_markdown_inline(atx_text(t));
+            else
+                t = strip_markdown_inline(t);
+            owned.push_back(t.empty() && !s.empty() ? std::string(" ") : t);
+            l.s = owned.back();
+        }
+    }
     // A double-spaced layout: nearly every text line is followed by an empty line, and paragraphs
     // are separated by a line holding only spaces between two empty lines. Without such
     // separators, clean text with one-line paragraphs between blank lines would look the same.
@@ -284,9 +472,10 @@ Cleaned clean(const std::string& text) {
         ++text_lines;
         if (i + 1 < lines.size() && lines[i + 1].s.empty()) ++followed_by_empty;
     }
-    out.layout = text_lines >= 4 && separators > 0 && followed_by_empty * 10 >= text_lines * 7
-                     ? Layout::kDoubleSpaced
-                     : Layout::kPlain;
+    out.layout =
+        !markdown && text_lines >= 4 && separators > 0 && followed_by_empty * 10 >= text_lines * 7
+            ? Layout::kDoubleSpaced
+            : Layout::kPlain;
     const bool dbl = out.layout == Layout::kDoubleSpaced;
 
     int page = 1;
@@ -306,6 +495,18 @@ Cleaned clean(const std::string& text) {
     };
 
     for (const Line& line : lines) {
+        if (line.setext) {
+            // Markdown's underlined heading: the paragraph above it is the heading.
+            if (!cur.text.empty() && !cur.markdown_heading && !starts_list_item(cur.text)) {
+                cur.markdown_heading = true;
+                cur.heading_level = line.setext;
+                cur.last_line = line.number;
+                cur.last_page = page;
+            }
+            flush();
+            prev_was_text = false;
+            continue;
+        }
         if (line.page_breaks_before) {
             page += line.page_breaks_before;
             page_break = true;
@@ -334,8 +535,8 @@ Cleaned clean(const std::string& text) {
         }
         prev_was_text = true;
         std::string t = tidy(s);
-        bool md = !dbl && t.rfind('#', 0) == 0;
-        if (md || starts_list_item(s)) flush();
+        const bool md = !dbl && !line.verbatim && atx_level(t) > 0;
+        if (md || starts_list_item(s) || (markdown && ordered_item(t))) flush();
         if (!cur.text.empty() && page_break) {
             char32_t c = first_cp(t);
             bool next_starts = is_upper(c) || is_digit(c);
@@ -349,11 +550,9 @@ Cleaned clean(const std::string& text) {
             cur.page = page;
         }
         if (md) {
-            size_t level = 0;
-            while (level < t.size() && t[level] == '#') ++level;
             cur.markdown_heading = true;
-            cur.heading_level = static_cast<int>(level);
-            cur.text = tidy(std::string_view(t).substr(level));
+            cur.heading_level = atx_level(t);
+            cur.text = atx_text(t);
             cur.last_line = line.number;
             cur.last_page = page;
             flush();

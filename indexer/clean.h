@@ -15,7 +15,7 @@ struct Block {
     long last_line = 0;
     int page = 1;
     int last_page = 1;
-    bool markdown_heading = false;  // "# Title" (level in heading_level)
+    bool markdown_heading = false;  // "# Title", or a setext one (level in heading_level)
     int heading_level = 0;
 };
 
@@ -25,6 +25,7 @@ struct Cleaned {
     std::vector<Block> blocks;
     int pages = 1;
     Layout layout = Layout::kPlain;
+    bool markdown = false;  // headings are the marked ones only (no capitals, no "8. Title")
 };
 
 // A paragraph longer than kMaxPassageBytes is split into passages of kMinPassageBytes to
@@ -33,12 +34,19 @@ struct Cleaned {
 inline constexpr size_t kMinPassageBytes = 4096;
 inline constexpr size_t kMaxPassageBytes = 8192;
 
-Cleaned clean(const std::string& text);
+// Markdown (a .md file, or what pandoc made of HTML, DOCX, ODT): ATX and setext headings, and no
+// emphasis, code marks, fences, link targets or table rules left in the text.
+Cleaned clean(const std::string& text, bool markdown = false);
 
-// "8. Yttrande-, press- och informationsfrihet" -> {8, "Yttrande-, ..."}; not a body line that
-// happens to start with a number ("2011. I presidentvalet ..." is decided by the caller).
+// A Markdown line's inline marks taken out: *emphasis*, `code`, [text](url) -> text, \* -> *.
+std::string strip_markdown_inline(std::string_view line);
+
+// "8. Yttrande-, press- och informationsfrihet" -> {8, "8", "Yttrande-, ..."}, and sub-sections
+// "2.3 Title" or "2.3.1. Title" -> {2, "2.3.1", "Title"}; not a body line that happens to start
+// with a number ("2011. I presidentvalet ..." is decided by the caller).
 struct NumberedHeading {
-    int number;
+    int number;         // the top-level number
+    std::string label;  // the whole number, "2.3.1"
     std::string title;
 };
 std::optional<NumberedHeading> numbered_heading(std::string_view text);

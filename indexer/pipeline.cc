@@ -183,7 +183,10 @@ bool indexable_name(const std::string& filename) {
     std::string ext = p.extension().string();
     std::transform(ext.begin(), ext.end(), ext.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return !filename.empty() && filename[0] != '.' && (ext == ".txt" || ext == ".md");
+    // Text and Markdown; PDF, HTML, DOCX and ODT through their converters (indexer/convert.h).
+    static const std::set<std::string> kExtensions = {".txt",  ".md",  ".markdown", ".pdf",
+                                                      ".html", ".htm", ".docx",     ".odt"};
+    return !filename.empty() && filename[0] != '.' && kExtensions.count(ext) > 0;
 }
 
 std::vector<std::string> collect_files(const std::vector<std::string>& paths, std::ostream& err,
@@ -668,7 +671,8 @@ int run_index(const IndexOptions& o, std::ostream& out, std::ostream& err) {
                     out << dump(passage_json(p)) << "\n";
                 } else {
                     out << p.file << ":" << p.first_line << "-" << p.last_line << " p." << p.page
-                        << " §" << p.section_number << " " << p.text << "\n";
+                        << " §" << (p.section_label.empty() ? "0" : p.section_label) << " "
+                        << p.text << "\n";
                 }
             }
         } catch (const InputError& e) {

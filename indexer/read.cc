@@ -4,6 +4,7 @@
 #include <unicode/ucnv.h>
 #include <unicode/unistr.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -12,6 +13,7 @@
 
 #include "indexer/common/errors.h"
 #include "indexer/common/text.h"
+#include "indexer/convert.h"
 
 namespace rapportsok {
 
@@ -60,6 +62,14 @@ std::string normalise_line_ends(const std::string& s) {
         }
     }
     return out;
+}
+
+bool has_markdown_name(const std::string& path) {
+    const size_t dot = path.rfind('.');
+    if (dot == std::string::npos || path.find('/', dot) != std::string::npos) return false;
+    std::string ext = path.substr(dot);
+    for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return ext == ".md" || ext == ".markdown";
 }
 
 }  // namespace
@@ -122,7 +132,25 @@ Source read_source(const std::string& path) {
     std::ostringstream buf;
     buf << in.rdbuf();
     if (in.bad()) throw InputError(path, 0, "read error");
-    Source src = decode_source(path, buf.str());
+    std::string bytes = buf.str();
+    // A PDF, HTML, DOCX or ODT file is read through its converter; its hash is of the file.
+    const std::string format = sniff_format(path, bytes);
+    if (format == "zip")
+        throw InputError(path, 0, "a ZIP archive that is no DOCX or ODT document: not a report");
+    Source src;
+    if (format != "text") {
+        const std::string hash = hex64(fnv1a64(bytes));
+        const auto size = static_cast<long long>(bytes.size());
+        src = decode_source(path, convert_document(path, format));
+        src.hash = hash;
+        src.size = size;
+        src.format = format;
+        src.markdown = format != "pdf";
+    } else {
+        src = decode_source(path, bytes);
+        src.markdown = has_markdown_name(path);
+        if (src.markdown) src.format = "markdown";
+    }
     src.mtime_ns = static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
     return src;
 }

@@ -10,6 +10,11 @@ struct Source {
     std::string text;      // UTF-8, NFC, LF line ends, no byte-order mark
     std::string encoding;  // what the bytes were: "UTF-8", "windows-1252", "UTF-16LE", ...
     std::string hash;      // hash of the raw bytes
+    // What the file is, by its content (and, for Markdown, its name): "text", "markdown",
+    // "pdf", "html", "docx", "odt". The last four are converted to text: PDF by pdftotext (its
+    // pages as form feeds), the others by pandoc to Markdown.
+    std::string format = "text";
+    bool markdown = false;  // text is Markdown (a .md file, or pandoc's)
     long long size = 0;
     long long mtime_ns = 0;
 };

@@ -51,16 +51,27 @@ Xapian::Document make_document(const Passage& p, const Analyzer& analyzer,
                                         prefix::kSectionTitle);
     if (!p.chapter.empty())
         tg.index_text_without_positions(analyzer.prepare(p.chapter), 1, prefix::kChapterName);
+    // The report's title is no passage of its own; a word only it has finds the report.
+    if (!p.report_title.empty())
+        tg.index_text_without_positions(analyzer.prepare(p.report_title), 1, prefix::kReportTitle);
 
     doc.add_boolean_term(id_term(p.id));
     doc.add_boolean_term(file_term(p.file));
-    doc.add_boolean_term(section_term(p.section_number));
+    // A passage of 2.3.1 is in 2.3 and in 2 as well: avsnitt:2.3 finds it.
+    // XS0: in no numbered section.
+    bool numbered = false;
+    for (const auto& parent : p.section_parents)
+        if (!parent.first.empty())
+            doc.add_boolean_term(section_term(parent.first)), numbered = true;
+    if (!p.section_label.empty())
+        doc.add_boolean_term(section_term(p.section_label)), numbered = true;
+    if (!numbered) doc.add_boolean_term(section_term(0));
     doc.add_boolean_term(chapter_term(p.chapter_number));
     if (!p.chapter.empty()) doc.add_boolean_term(chapter_key_term(p.chapter));
     for (int page = p.page; page <= p.last_page; ++page) doc.add_boolean_term(page_term(page));
 
     doc.add_value(slot::kChapter, p.chapter);
-    doc.add_value(slot::kSection, section_facet_value(p.section_number, p.section_title));
+    doc.add_value(slot::kSection, section_facet_value(p.section_label, p.section_title));
     doc.add_value(slot::kPage, Xapian::sortable_serialise(p.page));
     doc.add_value(slot::kPosition, Xapian::sortable_serialise(p.position));
     doc.add_value(slot::kFile, p.file);
@@ -118,7 +129,8 @@ void read_back(Xapian::WritableDatabase& db, Xapian::docid did, const Xapian::Do
 bool only_moved(const Passage& a, const Passage& b) {
     return a.text == b.text && a.page == b.page && a.last_page == b.last_page &&
            a.chapter_number == b.chapter_number && a.chapter == b.chapter &&
-           a.section_number == b.section_number && a.section_title == b.section_title &&
+           a.section_number == b.section_number && a.section_label == b.section_label &&
+           a.section_title == b.section_title && a.section_parents == b.section_parents &&
            a.report_title == b.report_title;
 }
 

@@ -112,26 +112,30 @@ SearchResult search_once(Worker& worker, const SearchRequest& req) {
         r.hits.push_back(std::move(h));
     }
 
-    // Chapters in the order they come in the reports; sections by number.
+    // Chapters in the order they come in the reports; sections by number, sub-sections after
+    // their parent.
     std::map<std::string, long> chapter_counts;
     const auto facets = worker.caches().facet_values.count(db, seen_ids);
     for (const auto& [c, n] : facets[0]) chapter_counts[c] = count(n);
     for (const std::string& c : worker.chapter_order()) {
         auto f = chapter_counts.find(c);
         if (f != chapter_counts.end()) {
-            r.chapters.push_back({c, 0, f->second});
+            r.chapters.push_back({c, 0, f->second, ""});
             chapter_counts.erase(f);
         }
     }
-    for (auto& [c, n] : chapter_counts) r.chapters.push_back({c, 0, n});
+    for (auto& [c, n] : chapter_counts) r.chapters.push_back({c, 0, n, ""});
     for (const auto& [v, n] : facets[1]) {
-        size_t tab = v.find('\t');
-        int number = std::atoi(v.substr(0, tab).c_str());
-        if (number == 0) continue;
-        r.sections.push_back({tab == std::string::npos ? "" : v.substr(tab + 1), number, count(n)});
+        const size_t tab = v.find('\t');
+        const std::string label = v.substr(0, tab);
+        const std::string title = tab == std::string::npos ? "" : v.substr(tab + 1);
+        if (label.empty() && title.empty()) continue;  // before any section
+        r.sections.push_back({title, section_top(label), count(n), label});
     }
-    std::stable_sort(r.sections.begin(), r.sections.end(),
-                     [](const Facet& a, const Facet& b) { return a.section < b.section; });
+    std::stable_sort(r.sections.begin(), r.sections.end(), [](const Facet& a, const Facet& b) {
+        if (a.label != b.label) return section_label_less(a.label, b.label);
+        return a.value < b.value;
+    });
     return r;
 }
 

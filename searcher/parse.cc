@@ -189,6 +189,31 @@ SplitQuery split_filters(const std::string& query) {
         }
         switch (kind) {
             case FilterKind::kSection:
+                if (value.find('.') != std::string::npos) {
+                    // Sub-sections, "2.3" or "2.3,4.1" (a trailing dot as in "8." is the number).
+                    std::vector<std::string> labels;
+                    std::string part;
+                    bool ok = true;
+                    for (char c : value + ",") {
+                        if (c != ',') {
+                            part += c;
+                            continue;
+                        }
+                        while (!part.empty() && part.back() == '.') part.pop_back();
+                        ok = ok && !section_parts(part).empty();
+                        labels.push_back(part);
+                        part.clear();
+                    }
+                    if (ok) {
+                        out.filters.section_labels.insert(out.filters.section_labels.end(),
+                                                          labels.begin(), labels.end());
+                        break;
+                    }
+                    out.errors.push_back("filter " + name + ":" + value +
+                                         ": a section is a number (8, 2.3), a range (3-5) or a "
+                                         "list (3,5)");
+                    break;
+                }
                 if (!parse_ranges(value, out.filters.sections))
                     out.errors.push_back("filter " + name + ":" + value +
                                          ": a section is a number, a range (3-5) or a list (3,5)");
@@ -299,7 +324,21 @@ QueryPlan plan_query(Worker& worker, const std::string& raw, const RankingWeight
         }
         add_kind(terms, name + " " + what);
     };
-    add_ranges(split.filters.sections, section_term, "section");
+    if (!split.filters.sections.empty() || !split.filters.section_labels.empty()) {
+        // One kind: ranges of top-level sections and sub-sections alike.
+        std::vector<std::string> terms;
+        std::string what;
+        for (auto [a, b] : split.filters.sections) {
+            for (int n = a; n <= b && n - a < 10000; ++n) terms.push_back(section_term(n));
+            what += (what.empty() ? "" : ",") + std::to_string(a) +
+                    (a == b ? "" : "-" + std::to_string(b));
+        }
+        for (const std::string& label : split.filters.section_labels) {
+            terms.push_back(section_term(label));
+            what += (what.empty() ? "" : ",") + label;
+        }
+        add_kind(terms, "section " + what);
+    }
     add_ranges(split.filters.pages, page_term, "page");
     for (const std::string& c : split.filters.chapters) {
         std::vector<std::pair<int, int>> numbers;
@@ -438,11 +477,15 @@ QueryPlan plan_query(Worker& worker, const std::string& raw, const RankingWeight
             Xapian::Query(Xapian::Query::OP_AND_MAYBE, main,
                           Xapian::Query(Xapian::Query::OP_OR, boosts.begin(), boosts.end()));
         // A word the passages' text never has, but a section title does ("rättsstatsprincipen"),
-        // finds the passages of that section; words of the text stay matched on the text only.
+        // finds the passages of that section (or of the report whose title has it); words of the
+        // text stay matched on the text only.
         std::vector<Xapian::Query> title_only;
         std::vector<std::string> still_unknown;
         for (const std::string& u : plan.unknown_words) {
             std::string stemmed = "Z" + std::string(prefix::kSectionTitle) + analyzer.stem(u);
+            // Else a report's title: the passages of that report.
+            if (!db.term_exists(stemmed))
+                stemmed = "Z" + std::string(prefix::kReportTitle) + analyzer.stem(u);
             if (db.term_exists(stemmed))
                 title_only.emplace_back(stemmed);
             else

@@ -16,11 +16,13 @@ namespace rapportsok {
 
 struct Filters {
     std::vector<std::pair<int, int>> sections;  // inclusive ranges
+    std::vector<std::string> section_labels;    // sub-sections: "2.3" (and so its own ones)
     std::vector<std::pair<int, int>> pages;
     std::vector<std::string> chapters;  // numbers or (parts of) headings
     std::vector<std::string> files;     // (parts of) paths
     bool empty() const {
-        return sections.empty() && pages.empty() && chapters.empty() && files.empty();
+        return sections.empty() && section_labels.empty() && pages.empty() && chapters.empty() &&
+               files.empty();
     }
 };
 

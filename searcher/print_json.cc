@@ -47,8 +47,11 @@ void print_json(const SearchResult& r, std::ostream& out) {
     json chapters = json::array(), sections = json::array();
     for (const Facet& f : r.chapters) chapters.push_back({{"value", f.value}, {"count", f.count}});
     for (const Facet& f : r.sections)
-        sections.push_back(
-            {{"value", f.section}, {"number", f.section}, {"title", f.value}, {"count", f.count}});
+        sections.push_back({{"value", f.section},
+                            {"number", f.section},
+                            {"label", f.label},
+                            {"title", f.value},
+                            {"count", f.count}});
     json expansions = json::array();
     for (const Expansion& e : r.expansions)
         expansions.push_back(

@@ -42,11 +42,7 @@ const std::map<std::string, Field>& fields() {
         {"last_page", [](const Hit& h, bool) { return std::to_string(h.passage.last_page); }},
         {"position", [](const Hit& h, bool) { return std::to_string(h.passage.position); }},
         {"chapter", [](const Hit& h, bool) { return terminal_safe(h.passage.chapter); }},
-        {"section",
-         [](const Hit& h, bool) {
-             return h.passage.section_number ? std::to_string(h.passage.section_number)
-                                             : std::string();
-         }},
+        {"section", [](const Hit& h, bool) { return terminal_safe(h.passage.section_label); }},
         {"title", [](const Hit& h, bool) { return terminal_safe(h.passage.section_title); }},
         {"snippet", [](const Hit& h, bool color) { return snippet_text(h.snippet, color); }},
         {"text", [](const Hit& h, bool) { return terminal_safe(h.passage.text); }},

@@ -19,10 +19,19 @@ std::string terminal_safe(const std::string& s) { return replace_controls(s, "\x
 
 namespace {
 
-// The reference under a hit's first line: section, chapter.
+// A section as a reference line: "§2.3 Title", or the title alone for a heading without a
+// number.
+std::string section_line(const std::string& label, const std::string& title) {
+    return label.empty() ? terminal_safe(title) : "§" + label + " " + terminal_safe(title);
+}
+
+// The reference under a hit's first line: the sections it is in from the top (§2, §2.3, then
+// its own §2.3.1), the chapter.
 void print_reference(const Passage& p, std::ostream& out) {
-    if (p.section_number)
-        out << "   §" << p.section_number << " " << terminal_safe(p.section_title) << "\n";
+    for (const auto& [label, title] : p.section_parents)
+        out << "   " << section_line(label, title) << "\n";
+    if (!p.section_label.empty() || !p.section_title.empty())
+        out << "   " << section_line(p.section_label, p.section_title) << "\n";
     if (!p.chapter.empty()) out << "   " << terminal_safe(p.chapter) << "\n";
 }
 
@@ -115,8 +124,8 @@ void print_text(const SearchResult& r, std::ostream& out, bool color) {
     if (!r.sections.empty()) {
         out << "By section" << about << ":\n";
         for (const Facet& f : r.sections)
-            out << " " << tilde << std::setw(4) << f.count << "  §" << f.section << " "
-                << terminal_safe(f.value) << "\n";
+            out << " " << tilde << std::setw(4) << f.count << "  " << section_line(f.label, f.value)
+                << "\n";
     }
 }
 

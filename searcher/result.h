@@ -68,8 +68,9 @@ struct Hit {
 
 struct Facet {
     std::string value;  // chapter heading, or section title
-    int section = 0;    // section number, for section facets
+    int section = 0;    // section facets: the top-level section number (2 for 2.3)
     long count = 0;
+    std::string label;  // section facets: the section's number as printed ("2.3"; "" for none)
 };
 
 struct SearchResult {
@@ -81,7 +82,7 @@ struct SearchResult {
     long offset = 0;
     std::vector<Hit> hits;
     std::vector<Facet> chapters;  // in report order
-    std::vector<Facet> sections;  // by section number
+    std::vector<Facet> sections;  // by section number (2 < 2.1 < 3), unnumbered ones last
     std::vector<std::string> notes;
     std::vector<Expansion> expansions;       // what the query was widened with
     std::vector<std::string> unknown_words;  // query words the index knows in no form

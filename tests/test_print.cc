@@ -34,6 +34,7 @@ Hit make_hit(int rank, double score, long line, int page, int last_page, int sec
     h.passage.page = page;
     h.passage.last_page = last_page;
     h.passage.section_number = section;
+    if (section) h.passage.section_label = std::to_string(section);
     h.passage.section_title = title;
     h.passage.chapter = chapter;
     h.passage.position = rank * 10;
@@ -59,9 +60,9 @@ SearchResult sample_result() {
                               s2, {{53, 60}}));
     const std::string t3 = "Domstolen i inledningen.";
     r.hits.push_back(make_hit(3, 1.0, 12, 1, 1, 0, "", "", t3, t3, {{0, 9}}));
-    r.chapters = {{chapter, 0, 2}};
-    r.sections = {{"Rätten till frihet och personlig säkerhet", 5, 1},
-                  {"Rättssäkerhet och rättsstatsprincipen", 6, 1}};
+    r.chapters = {{chapter, 0, 2, ""}};
+    r.sections = {{"Rätten till frihet och personlig säkerhet", 5, 1, "5"},
+                  {"Rättssäkerhet och rättsstatsprincipen", 6, 1, "6"}};
     return r;
 }
 
@@ -202,8 +203,10 @@ TEST_CASE("print_json writes one line of valid JSON with every field of the cont
     CHECK(h["page"] == 4);
     CHECK(h["pages"] == json::array({4, 5}));
     CHECK(h["chapter"] == "MEDBORGERLIGA OCH POLITISKA RÄTTIGHETER");
-    CHECK(h["section"] ==
-          json({{"number", 5}, {"title", "Rätten till frihet och personlig säkerhet"}}));
+    CHECK(h["section"] == json({{"number", 5},
+                                {"label", "5"},
+                                {"title", "Rätten till frihet och personlig säkerhet"},
+                                {"parents", json::array()}}));
     CHECK(h["position"] == 20);
     CHECK(h["snippet"] == "… Godtyckliga frihetsberövanden kräver beslut av domstol. …");
     CHECK(h["highlights"] == json::array({json::array({53, 60})}));

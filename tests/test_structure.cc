@@ -41,7 +41,8 @@ TEST_CASE("finds the seed report's title, chapters, sections and pages", "[unit]
                             "EKONOMISKA, SOCIALA OCH KULTURELLA RÄTTIGHETER",
                             "OLIKA GRUPPERS ÅTNJUTANDE AV DE MÄNSKLIGA RÄTTIGHETERNA", "ÖVRIGT"});
     REQUIRE(r.sections.size() == 23);
-    for (size_t i = 0; i < r.sections.size(); ++i) CHECK(r.sections[i].first == int(i) + 1);
+    for (size_t i = 0; i < r.sections.size(); ++i)
+        CHECK(r.sections[i].label == std::to_string(i + 1));
     CHECK(r.warnings.empty());
 }
 
@@ -58,9 +59,9 @@ TEST_CASE("finds a chapter heading in capitals over two lines", "[unit]") {
 TEST_CASE("joins a section title over two lines, repairing the broken word in it", "[unit]") {
     Report r = seed_report();
     REQUIRE(r.sections.size() >= 2);
-    CHECK(r.sections[0].second ==
+    CHECK(r.sections[0].title ==
           "Sammanfattning av läget för de mänskliga rättigheterna och trendanalys");
-    CHECK(r.sections[1].second ==
+    CHECK(r.sections[1].title ==
           "Ratifikationsläget beträffande de mest centrala konventionerna om mänskliga "
           "rättigheter samt rapportering till FN:s konventionskommittéer");
 }
@@ -77,7 +78,7 @@ TEST_CASE("does not take a body paragraph starting with a year for a heading", "
         "2011. I presidentvalet, som ägde rum den 3 april, fick Nazarbajev 95,5 procent.\n\n"
         "2. Andra avsnittet\n\nMer text.\n");
     REQUIRE(r.sections.size() == 2);
-    CHECK(r.sections[1] == std::make_pair(2, std::string("Andra avsnittet")));
+    CHECK(r.sections[1] == rapportsok::Section{"2", "Andra avsnittet", 1});
     const Passage* body = find_passage(r, "2011. I presidentvalet");
     REQUIRE(body);
     CHECK(body->section_number == 1);
@@ -88,9 +89,9 @@ TEST_CASE("takes numbered sections only in strictly increasing order", "[unit]")
         "Rapport\n\n1. Första\n\nText ett.\n\n2. Andra\n\nText två.\n\n"
         "1. Första igen\n\nText tre.\n\n3. Tredje\n\nText fyra.\n");
     REQUIRE(r.sections.size() == 3);
-    CHECK(r.sections[0].first == 1);
-    CHECK(r.sections[1].first == 2);
-    CHECK(r.sections[2].first == 3);
+    CHECK(r.sections[0].label == "1");
+    CHECK(r.sections[1].label == "2");
+    CHECK(r.sections[2].label == "3");
     const Passage* kept = find_passage(r, "1. Första igen");
     REQUIRE(kept);
     CHECK(kept->section_number == 2);
@@ -108,9 +109,10 @@ TEST_CASE("reads markdown headings as chapters and sections in plain text", "[un
         "## Utan nummer\n\nOm annat.\n\n# Övrigt\n\n## 7. Sist\n\nSlut.\n");
     CHECK(r.chapters == std::vector<std::string>{"Allmänt", "Övrigt"});
     REQUIRE(r.sections.size() == 3);
-    CHECK(r.sections[0] == std::make_pair(3, std::string("Respekt för rätten till liv")));
-    CHECK(r.sections[1] == std::make_pair(4, std::string("Utan nummer")));
-    CHECK(r.sections[2] == std::make_pair(7, std::string("Sist")));
+    CHECK(r.sections[0] == rapportsok::Section{"3", "Respekt för rätten till liv", 1});
+    // A heading without a number gets none (it had 4 invented for it once).
+    CHECK(r.sections[1] == rapportsok::Section{"", "Utan nummer", 1});
+    CHECK(r.sections[2] == rapportsok::Section{"7", "Sist", 1});
     REQUIRE(r.passages.size() == 4);
     CHECK(r.passages[0].chapter == "Allmänt");
     CHECK(r.passages[0].section_number == 0);

@@ -30,6 +30,7 @@ Passage sample_passage() {
     p.chapter_number = 2;
     p.chapter = "MEDBORGERLIGA OCH POLITISKA RÄTTIGHETER";
     p.section_number = 8;
+    p.section_label = "8";
     p.section_title = "Yttrande-, press- och informationsfrihet, inklusive på internet";
     p.position = 12;
     p.text = "EU:s dialog om mänskliga rättigheter med Kazakstan fortsätter trots fängelsestraff.";

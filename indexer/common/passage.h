@@ -5,6 +5,8 @@
 
 #include <nlohmann/json_fwd.hpp>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace rapportsok {
 
@@ -18,8 +20,14 @@ struct Passage {
     int last_page = 1;       // page where it ends (a passage can run over a page break)
     int chapter_number = 0;  // ordinal of the chapter heading in its report, 0 = before any
     std::string chapter;     // chapter heading as printed in the report
-    int section_number = 0;  // numbered section, 0 = before any
+    // The section the passage is in: its number as printed ("2.3.1"; "8" for a top-level one;
+    // "" before any section, or for a heading without a number), its title, and the sections it
+    // is part of, from the top ({"2", title}, {"2.3", title}). section_number is the top-level
+    // number (2 for 2.3.1), 0 when there is none.
+    int section_number = 0;
+    std::string section_label;
     std::string section_title;
+    std::vector<std::pair<std::string, std::string>> section_parents;
     int position = 0;          // ordinal of the passage in its report, 1-based
     std::string text;          // cleaned: broken words joined, no page artifacts
     std::string report_title;  // the report's title (its first line), may be empty

@@ -36,7 +36,8 @@ bool Passage::operator==(const Passage& o) const {
     return id == o.id && file == o.file && first_line == o.first_line && last_line == o.last_line &&
            page == o.page && last_page == o.last_page && chapter_number == o.chapter_number &&
            chapter == o.chapter && section_number == o.section_number &&
-           section_title == o.section_title && position == o.position && text == o.text &&
+           section_label == o.section_label && section_title == o.section_title &&
+           section_parents == o.section_parents && position == o.position && text == o.text &&
            report_title == o.report_title;
 }
 
@@ -45,9 +46,9 @@ namespace {
 // Document data is read for every hit a search prints, so it is compact binary, not JSON: a
 // format byte, the numbers as LEB128 varints (zigzag, so that a negative one survives), then the
 // strings, each after its length.
-constexpr char kDataFormat = 2;
+constexpr char kDataFormat = 4;  // 4: format 2 + the section's label and parents
 // Data of kXapianSafeTagBytes or more: format byte 3, the plain data's length as a varint, then
-// the plain data (format 2) deflated by zlib. Xapian 1.4's glass backend compresses document data
+// the plain data (format 4) deflated by zlib. Xapian 1.4's glass backend compresses document data
 // with zlib itself, and misreads such a tag of 8 KB or more when one 8 KB block of output fills
 // just as the compressed input ends (CompressionStream::decompress_chunk then reports the stream
 // unfinished: "Too few chunks of compressed data"); a long passage of repeated words is such a
@@ -130,7 +131,23 @@ std::string encode_plain(const Passage& p) {
     for (const std::string* s :
          {&p.id, &p.file, &p.chapter, &p.section_title, &p.report_title, &p.text})
         put_string(out, *s);
+    put_string(out, p.section_label);
+    put_number(out, static_cast<long long>(p.section_parents.size()));
+    for (const auto& [label, title] : p.section_parents) {
+        put_string(out, label);
+        put_string(out, title);
+    }
     return out;
+}
+
+json section_json(const Passage& p) {
+    json parents = json::array();
+    for (const auto& [label, title] : p.section_parents)
+        parents.push_back({{"label", label}, {"title", title}});
+    return {{"number", p.section_number},
+            {"label", p.section_label},
+            {"title", p.section_title},
+            {"parents", parents}};
 }
 
 std::string deflate_data(const std::string& plain) {
@@ -181,8 +198,9 @@ json passage_json(const Passage& p) {
             {"page", p.page},
             {"pages", {p.page, p.last_page}},
             {"chapter", p.chapter},
-            {"section", {{"number", p.section_number}, {"title", p.section_title}}},
+            {"section", section_json(p)},
             {"position", p.position},
+            {"report_title", p.report_title},
             {"text", p.text}};
 }
 
@@ -206,6 +224,13 @@ Passage decode_passage(const std::string& stored) {
     p.section_title = in.string();
     p.report_title = in.string();
     p.text = in.string();
+    p.section_label = in.string();
+    const long long parents = in.number();
+    if (parents < 0 || parents > 64) DataReader::fail();
+    for (long long k = 0; k < parents; ++k) {
+        std::string label = in.string();
+        p.section_parents.emplace_back(std::move(label), in.string());
+    }
     if (!in.done()) DataReader::fail();
     return p;
 }
@@ -240,8 +265,34 @@ std::vector<std::pair<std::string, std::string>> decode_acronyms(const std::stri
     return json::parse(data).get<std::vector<std::pair<std::string, std::string>>>();
 }
 
-std::string section_facet_value(int number, const std::string& title) {
-    return std::to_string(number) + "\t" + title;
+std::string section_facet_value(const std::string& label, const std::string& title) {
+    return label + "\t" + title;
+}
+
+std::vector<int> section_parts(const std::string& label) {
+    std::vector<int> parts;
+    size_t i = 0;
+    while (i < label.size()) {
+        size_t j = i;
+        int n = 0;
+        while (j < label.size() && label[j] >= '0' && label[j] <= '9' && j - i < 6)
+            n = n * 10 + (label[j++] - '0');
+        if (j == i || (j < label.size() && label[j] != '.')) return {};
+        parts.push_back(n);
+        i = j + 1;
+        if (j + 1 == label.size()) return {};  // "2." is no label
+    }
+    return parts;
+}
+
+int section_top(const std::string& label) {
+    std::vector<int> parts = section_parts(label);
+    return parts.empty() ? 0 : parts.front();
+}
+
+bool section_label_less(const std::string& a, const std::string& b) {
+    if (a.empty() || b.empty()) return !a.empty() && b.empty();
+    return section_parts(a) < section_parts(b);
 }
 
 std::string id_term(const std::string& id) { return prefix::kId + id; }
@@ -251,6 +302,7 @@ std::string file_term(const std::string& file) {
     return term;
 }
 std::string section_term(int number) { return prefix::kSection + std::to_string(number); }
+std::string section_term(const std::string& label) { return prefix::kSection + label; }
 std::string chapter_term(int number) { return prefix::kChapter + std::to_string(number); }
 std::string chapter_key_term(const std::string& chapter) {
     // Xapian terms are at most 245 bytes; headings are short, but keep any long one usable.

@@ -12,7 +12,9 @@
 namespace rapportsok {
 
 // Bumped whenever a change makes older databases unreadable or wrongly analysed.
-inline constexpr int kSchemaVersion = 2;  // 2: document data in binary, not JSON
+// 2: document data in binary, not JSON; 3: sub-sections (section labels, parents), the report's
+// title indexed.
+inline constexpr int kSchemaVersion = 3;
 
 namespace prefix {
 // Free-text fields (stemmed forms carry a leading Z, as Xapian's TermGenerator writes them).
@@ -20,10 +22,11 @@ inline constexpr const char* kBody = "";            // the passage text
 inline constexpr const char* kSectionTitle = "S";   // words of the section title
 inline constexpr const char* kChapterName = "XT";   // words of the chapter heading
 inline constexpr const char* kCompoundPart = "XW";  // stems of compound parts ("XWbudget")
+inline constexpr const char* kReportTitle = "XR";   // words of the report's title
 // Boolean filter terms (one per value, no positions, wdf 0).
 inline constexpr const char* kId = "Q";           // unique passage id
 inline constexpr const char* kFile = "XF";        // file path as indexed
-inline constexpr const char* kSection = "XS";     // section number ("XS8"); XS0 = none
+inline constexpr const char* kSection = "XS";  // section label and its parents' ("XS2.3", "XS2")
 inline constexpr const char* kChapter = "XC";     // chapter ordinal in its report ("XC2")
 inline constexpr const char* kChapterKey = "XK";  // folded chapter heading ("XKallmänt")
 inline constexpr const char* kPage = "XP";        // every page the passage touches ("XP3")
@@ -31,7 +34,7 @@ inline constexpr const char* kPage = "XP";        // every page the passage touc
 
 namespace slot {
 inline constexpr Xapian::valueno kChapter = 0;   // chapter heading, for facets
-inline constexpr Xapian::valueno kSection = 1;   // "8\tTitle", for facets
+inline constexpr Xapian::valueno kSection = 1;   // "2.3\tTitle", for facets
 inline constexpr Xapian::valueno kPage = 2;      // sortable_serialise(first page)
 inline constexpr Xapian::valueno kPosition = 3;  // sortable_serialise(ordinal in its report)
 inline constexpr Xapian::valueno kFile = 4;      // file path
@@ -81,12 +84,20 @@ FileRecord decode_file_record(const std::string& data);
 std::vector<std::string> decode_chapters(const std::string& data);
 std::vector<std::pair<std::string, std::string>> decode_acronyms(const std::string& data);
 
-std::string section_facet_value(int number, const std::string& title);
+std::string section_facet_value(const std::string& label, const std::string& title);
+
+// "2.3.1" -> {2, 3, 1}; empty for "" or anything but numbers between dots.
+std::vector<int> section_parts(const std::string& label);
+// The top-level number of a label ("2.3.1" -> 2), 0 for none.
+int section_top(const std::string& label);
+// Labels in document order: 2 < 2.1 < 2.10 < 3; "" last.
+bool section_label_less(const std::string& a, const std::string& b);
 
 // Boolean terms.
 std::string id_term(const std::string& id);
 std::string file_term(const std::string& file);
 std::string section_term(int number);
+std::string section_term(const std::string& label);  // "XS2.3"
 std::string chapter_term(int number);
 std::string chapter_key_term(const std::string& chapter);  // folds the heading
 std::string page_term(int page);
