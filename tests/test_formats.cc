@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "indexer/clean.h"
+#include "indexer/common/schema.h"
 #include "indexer/convert.h"
 #include "indexer/structure.h"
 #include "tests/support.h"
@@ -446,4 +447,31 @@ TEST_CASE("folders are walked for PDF, DOCX, ODT, HTML and Markdown reports", "[
     testing::Run l = testing::run(
         {testing::searcher_bin(), "--db", db, "-l", "--sort", "position", "tortyr"}, dir.path());
     CHECK(l.out == "r/a.md\nr/b.html\nr/c.htm\nr/d.txt\n");
+}
+
+TEST_CASE("document data keeps a passage's sub-section, its parents and its report's title",
+          "[unit]") {
+    Passage p;
+    p.id = "abc";
+    p.file = "r.txt";
+    p.section_number = 2;
+    p.section_label = "2.3.1";
+    p.section_title = "Delsyfte";
+    p.section_parents = {{"2", "Inledning"}, {"2.3", "Syfte"}};
+    p.report_title = "Rapport";
+    p.text = "Text.";
+    const std::string data = rapportsok::encode_passage(p);
+    CHECK(data[0] == 4);
+    CHECK(rapportsok::decode_passage(data) == p);
+    // In no numbered section: format 2's bytes, as before sub-sections.
+    Passage q = p;
+    q.section_number = 0;
+    q.section_label.clear();
+    q.section_parents.clear();
+    const std::string plain = rapportsok::encode_passage(q);
+    CHECK(plain[0] == 2);
+    CHECK(rapportsok::decode_passage(plain) == q);
+    // Cut short, the parents are missing: damaged, said so.
+    CHECK_THROWS_AS(rapportsok::decode_passage(data.substr(0, data.size() - 3)),
+                    Xapian::DatabaseCorruptError);
 }

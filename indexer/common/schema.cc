@@ -46,7 +46,10 @@ namespace {
 // Document data is read for every hit a search prints, so it is compact binary, not JSON: a
 // format byte, the numbers as LEB128 varints (zigzag, so that a negative one survives), then the
 // strings, each after its length.
-constexpr char kDataFormat = 4;  // 4: format 2 + the section's label and parents
+// Format 2, and 4: format 2 and then the section's label and parents (a passage in no numbered
+// section keeps format 2's bytes, so that format is written where it says all).
+constexpr char kDataFormat = 2;
+constexpr char kDataFormatSections = 4;
 // Data of kXapianSafeTagBytes or more: format byte 3, the plain data's length as a varint, then
 // the plain data (format 4) deflated by zlib. Xapian 1.4's glass backend compresses document data
 // with zlib itself, and misreads such a tag of 8 KB or more when one 8 KB block of output fills
@@ -121,7 +124,8 @@ std::string encode_plain(const Passage& p) {
     std::string out;
     out.reserve(p.text.size() + p.file.size() + p.chapter.size() + p.section_title.size() +
                 p.report_title.size() + p.id.size() + 24);
-    out += kDataFormat;
+    const bool sections = !p.section_label.empty() || !p.section_parents.empty();
+    out += sections ? kDataFormatSections : kDataFormat;
     for (long long v :
          {static_cast<long long>(p.first_line), static_cast<long long>(p.last_line),
           static_cast<long long>(p.page), static_cast<long long>(p.last_page),
@@ -131,6 +135,7 @@ std::string encode_plain(const Passage& p) {
     for (const std::string* s :
          {&p.id, &p.file, &p.chapter, &p.section_title, &p.report_title, &p.text})
         put_string(out, *s);
+    if (!sections) return out;
     put_string(out, p.section_label);
     put_number(out, static_cast<long long>(p.section_parents.size()));
     for (const auto& [label, title] : p.section_parents) {
@@ -208,7 +213,7 @@ Passage decode_passage(const std::string& stored) {
     if (stored.empty()) DataReader::fail();
     const std::string inflated = stored[0] == kDataFormatDeflated ? inflate_data(stored) : "";
     const std::string& data = inflated.empty() ? stored : inflated;
-    if (data[0] != kDataFormat) DataReader::fail();
+    if (data[0] != kDataFormat && data[0] != kDataFormatSections) DataReader::fail();
     DataReader in(data, 1);
     Passage p;
     p.first_line = static_cast<long>(in.number());
@@ -224,6 +229,11 @@ Passage decode_passage(const std::string& stored) {
     p.section_title = in.string();
     p.report_title = in.string();
     p.text = in.string();
+    if (data[0] == kDataFormat) {
+        if (!in.done()) DataReader::fail();
+        if (p.section_number) p.section_label = std::to_string(p.section_number);
+        return p;
+    }
     p.section_label = in.string();
     const long long parents = in.number();
     if (parents < 0 || parents > 64) DataReader::fail();

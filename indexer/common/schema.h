@@ -26,7 +26,7 @@ inline constexpr const char* kReportTitle = "XR";   // words of the report's tit
 // Boolean filter terms (one per value, no positions, wdf 0).
 inline constexpr const char* kId = "Q";           // unique passage id
 inline constexpr const char* kFile = "XF";        // file path as indexed
-inline constexpr const char* kSection = "XS";  // section label and its parents' ("XS2.3", "XS2")
+inline constexpr const char* kSection = "XS";     // section label and its parents' ("XS2.3", "XS2")
 inline constexpr const char* kChapter = "XC";     // chapter ordinal in its report ("XC2")
 inline constexpr const char* kChapterKey = "XK";  // folded chapter heading ("XKallmänt")
 inline constexpr const char* kPage = "XP";        // every page the passage touches ("XP3")
