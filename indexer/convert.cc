@@ -53,8 +53,15 @@ std::string sniff_format(const std::string& path, std::string_view bytes) {
     if (s.rfind("<!doctype html", 0) == 0 || s.rfind("<html", 0) == 0) return "html";
     if (!s.empty() && s[0] == '<' &&
         (s.find("<html") != std::string_view::npos || s.find("<body") != std::string_view::npos ||
-         s.find("<head") != std::string_view::npos || has_extension(path, {".html", ".htm"})))
+         s.find("<head") != std::string_view::npos))
         return "html";
+    // Named .html: HTML when it has a tag anywhere in its start, whatever comes first.
+    if (has_extension(path, {".html", ".htm"})) {
+        for (size_t at = s.find('<'); at != std::string_view::npos; at = s.find('<', at + 1))
+            if (at + 1 < s.size() && (std::isalpha(static_cast<unsigned char>(s[at + 1])) ||
+                                      s[at + 1] == '/' || s[at + 1] == '!'))
+                return "html";
+    }
     return "text";
 }
 

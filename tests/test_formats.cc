@@ -287,6 +287,8 @@ TEST_CASE("the format of a file is told by its content, not by its name", "[unit
     CHECK(sniff_format("r.txt", "\xEF\xBB\xBF  <!DOCTYPE html><html>") == "html");
     CHECK(sniff_format("r.txt", "<HTML><body>") == "html");
     CHECK(sniff_format("r.html", "<p>Ett stycke</p>") == "html");
+    CHECK(sniff_format("r.HTM", "Rubrik\n\n<script>x</script><p>Text</p>") == "html");
+    CHECK(sniff_format("r.html", "Bara text, 3 < 4.\n") == "text");
     CHECK(sniff_format("r.txt", "<p>Ett stycke</p>") == "text");
     CHECK(sniff_format("r.md", "# Rubrik\n") == "text");
 }
