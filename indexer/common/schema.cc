@@ -5,6 +5,7 @@
 #include <climits>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "indexer/common/text.h"
@@ -18,8 +19,16 @@ FoundDatabase find_database() {
     if (env && *env) return {env, ""};
     namespace fs = std::filesystem;
     std::error_code ec;
-    // A folder, or the stub file --rebuild leaves.
-    auto holds_index = [&](const fs::path& dir) { return fs::exists(dir / "index", ec); };
+    // A folder, or the stub file --rebuild leaves ("auto index.d/N"); a file that happens to be
+    // called index is none.
+    auto holds_index = [&](const fs::path& dir) {
+        const fs::path p = dir / "index";
+        if (fs::is_directory(p, ec)) return true;
+        if (!fs::is_regular_file(p, ec)) return false;
+        std::ifstream f(p);
+        std::string first;
+        return std::getline(f, first) && first.rfind("auto ", 0) == 0;
+    };
     if (holds_index(".")) return {"index", ""};
     const fs::path cwd = fs::current_path(ec);
     if (ec) return {"index", ""};
