@@ -303,6 +303,8 @@ TEST_CASE("the installed man pages list every option of --help and the exit stat
         CHECK_THAT(text, Catch::Contains("SYNOPSIS"));
         CHECK_THAT(text, Catch::Contains("EXIT STATUS"));
         CHECK_THAT(text, Catch::Contains("RAPPORTSOK_DB"));
+        CHECK_THAT(text, Catch::Contains("rapportsök"));  // UTF-8 kept, not "rapports??k"
+        CHECK_THAT(text, !Catch::Contains("??"));
         const std::vector<std::string> options = help_options(prefix + "/bin/" + name);
         CHECK(options.size() > 5);
         for (const std::string& o : options) {
