@@ -1,5 +1,7 @@
 #include "searcher/engine.h"
 
+#include <algorithm>
+
 #include "searcher/match.h"
 #include "searcher/passages.h"
 #include "searcher/worker.h"
@@ -34,7 +36,11 @@ auto on_one_revision(Worker& worker, F&& f) {
 
 SearchResult SearchEngine::search(const SearchRequest& request) const {
     EngineCore::Lease worker = core_->lease();
-    return on_one_revision(*worker, [&](Worker& w) { return search_revision(w, request); });
+    return on_one_revision(*worker, [&](Worker& w) {
+        SearchResult r = search_revision(w, request);
+        r.revision = w.revision().state();
+        return r;
+    });
 }
 
 std::optional<PassageInContext> SearchEngine::passage(const std::string& id, int context) const {
@@ -44,6 +50,29 @@ std::optional<PassageInContext> SearchEngine::passage(const std::string& id, int
         if (!p) return std::nullopt;
         Neighbours n = neighbours(w.db(), *p, context);
         return PassageInContext{std::move(*p), std::move(n.before), std::move(n.after)};
+    });
+}
+
+std::vector<Completion> SearchEngine::complete(const std::string& prefix, size_t max) const {
+    EngineCore::Lease worker = core_->lease();
+    return on_one_revision(*worker, [&](Worker& w) {
+        std::vector<Completion> out;
+        if (prefix.empty() || max == 0) return out;
+        // Terms of the passage text are lowercase words without a prefix; a short prefix has
+        // many: the first kScan say which are frequent well enough, and keep this quick.
+        constexpr size_t kScan = 20000;
+        size_t scanned = 0;
+        for (auto it = w.db().allterms_begin(prefix);
+             it != w.db().allterms_end(prefix) && scanned < kScan; ++it, ++scanned) {
+            const std::string word = *it;
+            if (word == prefix || w.analyzer().is_stopword(word)) continue;
+            out.push_back({word, static_cast<long>(it.get_termfreq())});
+        }
+        std::stable_sort(out.begin(), out.end(), [](const Completion& a, const Completion& b) {
+            return a.count > b.count;
+        });
+        if (out.size() > max) out.resize(max);
+        return out;
     });
 }
 

@@ -57,6 +57,10 @@ class SearchEngine {
     // server's passage view), or nothing when no passage has the id. Thread-safe.
     std::optional<PassageInContext> passage(const std::string& id, int context = 0) const;
 
+    // The most frequent words of the index that start with prefix (lowercase; stopwords left
+    // out), at most max: completions for search as you type. Thread-safe.
+    std::vector<Completion> complete(const std::string& prefix, size_t max) const;
+
     // The database revision the newest search ran on ("UUID:revision"; "" before any search and
     // for several databases at once).
     std::string revision() const;

@@ -11,6 +11,7 @@
 #include "indexer/common/errors.h"
 #include "indexer/common/schema.h"
 #include "searcher/pipeline.h"
+#include "searcher/server.h"
 
 namespace cli = rapportsok::cli;
 
@@ -100,6 +101,14 @@ int main(int argc, char** argv) try {
     app.add_flag("--no-synonyms", no_synonyms, "no synonyms or acronyms (FN = UN)");
     app.add_flag("--no-english", no_english, "no English-Swedish translation");
     app.add_flag("--no-spelling", no_spelling, "no spelling correction");
+    // --serve: the search page and the HTTP API (docs/http-api.md).
+    bool serve = false, log_queries = false;
+    std::string listen = "127.0.0.1:8080";
+    app.add_flag("--serve", serve, "serve the search page and the HTTP API (docs/http-api.md)");
+    app.add_option("--listen", listen,
+                   "HOST:PORT to serve on, for --serve (default 127.0.0.1:8080, loopback only)")
+        ->type_name("HOST:PORT");
+    app.add_flag("--log-queries", log_queries, "the access log of --serve shows query strings");
     app.add_option("query", words, "query words, filters (avsnitt:8 kapitel:2 sida:3 fil:name)")
         ->type_name("QUERY");
     app.footer(
@@ -134,6 +143,14 @@ int main(int argc, char** argv) try {
         if (!found.root.empty())
             std::cerr << "searcher: using the database " << found.path
                       << " (the nearest index/ above the current folder)\n";
+    }
+    if (serve) {
+        if (!words.empty()) throw rapportsok::UsageError("--serve takes no query words");
+        rapportsok::ServeOptions so;
+        so.db = o.db;
+        so.listen = listen;
+        so.log_queries = log_queries;
+        return rapportsok::run_server(so, std::cerr);
     }
     for (const std::string& w : words) o.query += (o.query.empty() ? "" : " ") + w;
     try {

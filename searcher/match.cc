@@ -41,6 +41,9 @@ SearchResult search_once(Worker& worker, const SearchRequest& req) {
     Xapian::Query q = plan.query;
     if (plan.has_filter) q = Xapian::Query(Xapian::Query::OP_FILTER, q, plan.filter);
     enquire.set_query(q);
+    // Past its time the matcher stops counting and returns the best hits it has (the total then
+    // is an estimate).
+    if (req.time_limit > 0) enquire.set_time_limit(req.time_limit);
     if (plan.has_text)
         enquire.set_weighting_scheme(Xapian::BM25Weight(req.weights.k1, 0, 1, req.weights.b, 0.5));
     else
@@ -108,7 +111,7 @@ SearchResult search_once(Worker& worker, const SearchRequest& req) {
         h.rank = ++rank;
         h.score = it.get_weight();
         h.passage = decode_passage(it.get_document().get_data());
-        h.snippet = make_snippet(h.passage.text, hl);
+        h.snippet = make_snippet(h.passage.text, hl, req.snippet_bytes);
         r.hits.push_back(std::move(h));
     }
 

@@ -30,7 +30,7 @@ void print_passage_json(const Passage& p, const std::vector<Passage>& before,
     out << dump(j) << "\n";
 }
 
-void print_json(const SearchResult& r, std::ostream& out) {
+json result_json(const SearchResult& r) {
     json hits = json::array();
     for (const Hit& h : r.hits) {
         const Passage& p = h.passage;
@@ -66,7 +66,9 @@ void print_json(const SearchResult& r, std::ostream& out) {
               {"facets_exact", r.facets_exact},
               {"expansions", expansions},
               {"notes", r.notes}};
-    out << dump(j) << "\n";
+    return j;
 }
+
+void print_json(const SearchResult& r, std::ostream& out) { out << dump(result_json(r)) << "\n"; }
 
 }  // namespace rapportsok

@@ -2,11 +2,15 @@
 #pragma once
 
 #include <iosfwd>
+#include <nlohmann/json.hpp>
 #include <vector>
 
 #include "searcher/result.h"
 
 namespace rapportsok {
+
+// The object print_json prints (the HTTP API adds its own fields to it).
+nlohmann::json result_json(const SearchResult& result);
 
 void print_json(const SearchResult& result, std::ostream& out);
 

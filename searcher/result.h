@@ -40,10 +40,12 @@ struct SearchRequest {
     long offset = 0;
     long limit = 10;
     RankingWeights weights;
-    bool by_position = false;   // hits in report order (file, then position), not by score
-    bool one_per_file = false;  // only each file's best passage
-    bool exact_total = false;   // count every match, however many
-    int context = 0;            // passages to give before and after each hit
+    bool by_position = false;    // hits in report order (file, then position), not by score
+    bool one_per_file = false;   // only each file's best passage
+    bool exact_total = false;    // count every match, however many
+    int context = 0;             // passages to give before and after each hit
+    size_t snippet_bytes = 320;  // about this much text in each hit's snippet
+    double time_limit = 0;       // seconds the matcher may spend counting matches; 0: no limit
 };
 
 // A widening the query was searched with.
@@ -87,6 +89,13 @@ struct SearchResult {
     std::vector<Expansion> expansions;       // what the query was widened with
     std::vector<std::string> unknown_words;  // query words the index knows in no form
     int context = 0;                         // passages asked for before and after each hit
+    std::string revision;  // the database revision it was read from ("UUID:N"; "" when unknown)
+};
+
+// A word of the index that starts with what was typed (search as you type).
+struct Completion {
+    std::string word;
+    long count = 0;  // passages that hold it
 };
 
 // One passage and up to n passages before and after it in its report, in report order.

@@ -546,6 +546,19 @@ std::vector<Row> searcher_rows() {
                  parsed(searcher({"--json", "-n", "1", "tortyr"}))["hits"][0]["lines"][0];
              CHECK(r.out == "nano -w +" + std::to_string(line) + " " + kSeedFile + "\n");
          }},
+        // --serve runs until stopped: tests/test_serve.cc serves for real; here, its refusals.
+        {"--serve",
+         {"--serve", "tortyr"},
+         2,
+         [](const testing::Run& r) { CHECK_THAT(r.err, Catch::Contains("takes no query words")); }},
+        {"--listen",
+         {"--serve", "--listen", "nowhere:1"},
+         2,
+         [](const testing::Run& r) { CHECK_THAT(r.err, Catch::Contains("--listen nowhere:1")); }},
+        {"--log-queries",
+         {"--serve", "--log-queries", "--listen", "127.0.0.1:99999"},
+         2,
+         [](const testing::Run& r) { CHECK_THAT(r.err, Catch::Contains("port is a number")); }},
     };
 }
 
