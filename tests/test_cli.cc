@@ -137,7 +137,8 @@ TEST_CASE("regression: --k1 nan, --k1 -5, --b 7, --w-title -100 are usage errors
         {"--k1", "0", "--b", "1", "--w-title", "0", "--w-exact", "1000", "--json", "tortyr"});
     REQUIRE(r.status == 0);
     CHECK_THAT(r.out, !Catch::Contains("null,\"section\""));
-    for (const json& h : json::parse(r.out)["hits"]) CHECK(h["score"].is_number());
+    const json answer = json::parse(r.out);  // a range-for over a temporary's member dangles
+    for (const json& h : answer["hits"]) CHECK(h["score"].is_number());
 }
 
 // ---------------------------------------------------------------------------------------------
