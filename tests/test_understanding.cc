@@ -164,8 +164,7 @@ TEST_CASE("inflection_candidates gives the forms the stemmer gives other stems",
     for (const Case& c : cases) {
         INFO(c.word);
         const std::vector<std::string> got = rapportsok::inflection_candidates(c.word);
-        for (const std::string& w : c.has)
-            CHECK(std::find(got.begin(), got.end(), w) != got.end());
+        for (const std::string& w : c.has) CHECK(std::find(got.begin(), got.end(), w) != got.end());
         for (const std::string& w : c.has_not)
             CHECK(std::find(got.begin(), got.end(), w) == got.end());
     }
@@ -186,17 +185,19 @@ TEST_CASE("inflections the stemmer splits are found: val, minister, tjänstemän
 // ---------------------------------------------------------------------------------------------
 // Section titles
 
-TEST_CASE("a word in a section's title ranks that section's passages up whether or not the word "
-          "is in body text elsewhere",
-          "[e2e][titles]") {
+TEST_CASE(
+    "a word in a section's title ranks that section's passages up whether or not the word "
+    "is in body text elsewhere",
+    "[e2e][titles]") {
     // "arkivlagen" is in §2's title and in a passage of §1; §2's passages do not have it.
-    Fixture f(Reports{{"titlar.txt", "1. Allmänt\n\n"
-                              "Arkivlagen nämns här en gång, i förbigående, i en mening om "
-                              "annat.\n\n"
-                              "Här står något helt annat om väder och vind.\n\n"
-                              "2. Arkivlagen och dess tillämpning\n\n"
-                              "Myndigheterna ska bevara handlingar och hålla dem ordnade.\n\n"
-                              "Gallring får ske bara efter beslut av Riksarkivet.\n"}});
+    Fixture f(Reports{{"titlar.txt",
+                       "1. Allmänt\n\n"
+                       "Arkivlagen nämns här en gång, i förbigående, i en mening om "
+                       "annat.\n\n"
+                       "Här står något helt annat om väder och vind.\n\n"
+                       "2. Arkivlagen och dess tillämpning\n\n"
+                       "Myndigheterna ska bevara handlingar och hålla dem ordnade.\n\n"
+                       "Gallring får ske bara efter beslut av Riksarkivet.\n"}});
     json j = search_on(f.db(), "arkivlagen");
     CHECK(sections_of(j) == std::set<int>{1, 2});
     CHECK(finds_in_section(j, "Gallring", 2));
