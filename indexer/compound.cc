@@ -106,6 +106,17 @@ std::vector<std::string> Decompounder::split(const std::string& w) const {
     return splits_.emplace(w, split_uncached(w)).first->second;
 }
 
+std::string Decompounder::last_part(const std::string& w) const {
+    size_t head = 0;  // code points before i
+    for (size_t i = 1; i < w.size(); ++i) {
+        if ((static_cast<unsigned char>(w[i]) & 0xC0) == 0x80) continue;  // inside a letter
+        if (++head < 2) continue;
+        std::string tail = w.substr(i);
+        if (is_tail(tail)) return tail;
+    }
+    return "";
+}
+
 std::vector<std::string> Decompounder::split_uncached(const std::string& w) const {
     if (code_points(w) < kMinWord) return {};
     for (unsigned char c : w)

@@ -26,6 +26,10 @@ class Decompounder {
     // when it is not one. Parts are as in the word, the linking letter dropped.
     std::vector<std::string> split(const std::string& lowercase_word) const;
 
+    // The longest ending of a lowercase word that is a word (or a form of one) of four letters
+    // or more, after at least two letters: "registrering" of "omregistrering"; "" for none.
+    std::string last_part(const std::string& lowercase_word) const;
+
   private:
     std::vector<std::string> split_uncached(const std::string& lowercase_word) const;
     bool is_word(const std::string& w) const;

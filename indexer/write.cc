@@ -10,6 +10,7 @@
 
 #include "indexer/acronyms.h"
 #include "indexer/common/text.h"
+#include "indexer/shortened.h"
 
 namespace rapportsok {
 
@@ -37,23 +38,30 @@ Xapian::Document make_document(const Passage& p, const Analyzer& analyzer,
                                const std::vector<std::string>* words) {
     Xapian::Document doc;
     tg.set_document(doc);
-    tg.index_text(analyzer.prepare(p.text));
+    const std::string text = analyzer.prepare(p.text);
+    tg.index_text(text);
     if (parts) {
+        // "Yttrande- och tryckfrihet": yttrandefrihet where "Yttrande-" stands.
+        const std::vector<std::string> completed =
+            add_shortened_compounds(doc, text, "", true, analyzer, *parts);
         std::vector<std::string> own;
         if (!words) words = &(own = lowercase_words(p.text));
-        for (const std::string& w : *words)
-            for (const std::string& part : parts->split(w))
-                doc.add_term(prefix::kCompoundPart + analyzer.stem(part));
+        for (const auto* list : {words, &completed})
+            for (const std::string& w : *list)
+                for (const std::string& part : parts->split(w))
+                    doc.add_term(prefix::kCompoundPart + analyzer.stem(part));
     }
     // Headings are weighed, not searched as phrases: no positions to write for them.
-    if (!p.section_title.empty())
-        tg.index_text_without_positions(analyzer.prepare(p.section_title), 1,
-                                        prefix::kSectionTitle);
-    if (!p.chapter.empty())
-        tg.index_text_without_positions(analyzer.prepare(p.chapter), 1, prefix::kChapterName);
     // The report's title is no passage of its own; a word only it has finds the report.
-    if (!p.report_title.empty())
-        tg.index_text_without_positions(analyzer.prepare(p.report_title), 1, prefix::kReportTitle);
+    for (const auto& [heading, field] :
+         {std::pair<const std::string&, const char*>{p.section_title, prefix::kSectionTitle},
+          {p.chapter, prefix::kChapterName},
+          {p.report_title, prefix::kReportTitle}}) {
+        if (heading.empty()) continue;
+        const std::string prepared = analyzer.prepare(heading);
+        tg.index_text_without_positions(prepared, 1, field);
+        if (parts) add_shortened_compounds(doc, prepared, field, false, analyzer, *parts);
+    }
 
     doc.add_boolean_term(id_term(p.id));
     doc.add_boolean_term(file_term(p.file));

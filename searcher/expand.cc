@@ -24,24 +24,131 @@ bool has_stemmed_term(const std::string& word) {
     return is_letter(next_code_point(word, i));
 }
 
-Expander::Expander(ExpandSources sources, ExpandOptions options)
+Expander::Expander(ExpandSources sources, ExpandOptions options, std::string field)
     : sources_(std::move(sources)),
       db_(sources_.db),
       analyzer_(sources_.analyzer),
-      options_(options) {}
+      options_(options),
+      field_(std::move(field)) {}
+
+bool Expander::in_index(const std::string& term) const {
+    if (db_.term_exists(term)) return true;
+    // A section title's words are words of the index too ("Rättssäkerhet" is only a title).
+    const bool stem = !term.empty() && term[0] == 'Z';
+    return db_.term_exists(stem ? "Z" + std::string(prefix::kSectionTitle) + term.substr(1)
+                                : prefix::kSectionTitle + term);
+}
+
+bool Expander::starts_a_term(const std::string& start) const {
+    const std::string title = prefix::kSectionTitle + start;
+    return db_.allterms_begin(start) != db_.allterms_end(start) ||
+           db_.allterms_begin(title) != db_.allterms_end(title);
+}
+
+namespace {
+
+bool ends_with(const std::string& w, const std::string& end) {
+    return w.size() > end.size() && w.compare(w.size() - end.size(), end.size(), end) == 0;
+}
+
+bool is_vowel(char c) { return std::string_view("aeiouy").find(c) != std::string_view::npos; }
+
+// Endings after which a noun, adjective or participle in -el, -er, -en has dropped its e
+// ("regl-er", "exempl-en", "vattn-et", "förbjudn-a").
+const char* const kAfterDroppedE[] = {"ar",  "er",    "or",    "a",     "e",    "et",
+                                      "en",  "na",    "arna",  "erna",  "orna", "ets",
+                                      "ens", "arnas", "ernas", "ornas", "as",   "es"};
+
+// Nouns whose plural changes the vowel: each group is one noun's forms, matched as the end of a
+// word ("tjänste-man", "tjänste-män").
+const std::vector<std::vector<const char*>> kUmlautNouns = {
+    {"man", "mannen", "mannens", "mans", "män", "männen", "männens", "mäns"},
+    {"stad", "staden", "stadens", "städer", "städerna", "städernas"},
+    {"land", "landet", "landets", "länder", "länderna", "ländernas"},
+    {"hand", "handen", "händer", "händerna"},
+    {"tand", "tanden", "tänder", "tänderna"},
+    {"strand", "stranden", "stränder", "stränderna"},
+    {"brand", "branden", "bränder", "bränderna"},
+    {"bok", "boken", "böcker", "böckerna"},
+    {"fot", "foten", "fötter", "fötterna"},
+    {"rot", "roten", "rötter", "rötterna"},
+    {"son", "sonen", "söner", "sönerna"},
+    {"bror", "brodern", "bröder", "bröderna"},
+    {"mor", "modern", "mödrar", "mödrarna"},
+    {"far", "fadern", "fäder", "fäderna"},
+    {"dotter", "dottern", "döttrar", "döttrarna"},
+    {"natt", "natten", "nätter", "nätterna"},
+    {"stång", "stången", "stänger", "stängerna"}};
+
+// Whether the (lowercase) text has a vowel; å, ä, ö, é and the like are all vowels here.
+bool has_vowel(const std::string& s) {
+    return std::any_of(s.begin(), s.end(),
+                       [](char c) { return is_vowel(c) || static_cast<unsigned char>(c) >= 0x80; });
+}
+
+}  // namespace
+
+std::vector<std::string> inflection_candidates(const std::string& w) {
+    std::vector<std::string> out;
+    auto add = [&](const std::string& form) {
+        if (form != w && std::find(out.begin(), out.end(), form) == out.end()) out.push_back(form);
+    };
+    const size_t length = code_points(w);
+    if (length < 3) return out;
+    // Short words take only endings of two letters or more: "val" finds "valet", but a single
+    // letter makes another word of them too often ("val", "vals").
+    for (const char* e : kEndings) {
+        const std::string end(e);
+        if (length == 3 && end.size() < 2) continue;
+        add(w + end);
+        if (ends_with(w, end)) {
+            std::string shorter = w.substr(0, w.size() - end.size());
+            size_t left = code_points(shorter);
+            if (left >= 4 || (left == 3 && end.size() >= 2)) add(shorter);
+        }
+    }
+    // Plurals that change the vowel, also at the end of a compound: tjänsteman, tjänstemän. The
+    // longest form the word ends with decides the noun.
+    for (const auto& forms : kUmlautNouns) {
+        size_t best = 0;
+        for (const char* f : forms) {
+            const std::string form(f);
+            if ((ends_with(w, form) || (w == form && length >= 4)) && form.size() > best)
+                best = form.size();
+        }
+        if (best == 0) continue;
+        const std::string head = w.substr(0, w.size() - best);
+        for (const char* f : forms) add(head + f);
+    }
+    if (length < 4) return out;
+    // A word in -el, -er or -en after a consonant also finds the forms that drop the e
+    // (regel: regler; exempel: exemplen; minister: ministrar); such a form finds the word.
+    const char last = w.back();
+    if ((last == 'l' || last == 'r' || last == 'n') && w[w.size() - 2] == 'e' &&
+        !is_vowel(w[w.size() - 3]) && has_vowel(w.substr(0, w.size() - 2))) {
+        const std::string base = w.substr(0, w.size() - 2) + last;
+        for (const char* e : kAfterDroppedE) add(base + e);
+    }
+    for (const char* e : kAfterDroppedE) {
+        const std::string end(e);
+        if (!ends_with(w, end) || w.size() < end.size() + 3) continue;
+        const std::string stem = w.substr(0, w.size() - end.size());
+        const char c = stem.back(), before = stem[stem.size() - 2];
+        if ((c == 'l' || c == 'r' || c == 'n') && !is_vowel(before) &&
+            static_cast<unsigned char>(before) < 0x80 &&
+            has_vowel(stem.substr(0, stem.size() - 1))) {
+            const std::string base = stem.substr(0, stem.size() - 1) + "e" + c;
+            add(base);
+            for (const char* e2 : kEndings) add(base + e2);
+        }
+    }
+    return out;
+}
 
 std::vector<std::string> Expander::inflected_forms(const std::string& w) const {
     std::vector<std::string> out;
-    if (code_points(w) < 4) return out;  // short words: too many false friends
-    for (const char* e : kEndings) {
-        std::string longer = w + e;
-        if (db_.term_exists(longer)) out.push_back(longer);
-        std::string end(e);
-        if (w.size() > end.size() && w.compare(w.size() - end.size(), end.size(), end) == 0) {
-            std::string shorter = w.substr(0, w.size() - end.size());
-            if (code_points(shorter) >= 4 && db_.term_exists(shorter)) out.push_back(shorter);
-        }
-    }
+    for (const std::string& form : inflection_candidates(w))
+        if (in_index(form)) out.push_back(form);
     return out;
 }
 
@@ -60,12 +167,9 @@ std::vector<std::string> Expander::accented_forms(const std::string& w) const {
         if (--budget < 0) return;
         // Only a prefix with an accent is looked up: the word's own start is no answer, and
         // whatever grows from it gets an accent, and a look-up, before it can be one.
-        if (accents > 0) {
-            auto it = db_.allterms_begin(prefix);
-            if (it == db_.allterms_end(prefix)) return;
-        }
+        if (accents > 0 && !starts_a_term(prefix)) return;
         if (i == w.size()) {
-            if (prefix != w && db_.term_exists(prefix)) out.push_back(prefix);
+            if (prefix != w && in_index(prefix)) out.push_back(prefix);
             return;
         }
         const char c = w[i];
@@ -95,8 +199,20 @@ std::vector<std::string> Expander::with_inflections(const std::string& w) const 
     return forms;
 }
 
+std::string Expander::field_term(const std::string& t) const {
+    if (field_.empty() || t.empty()) return t;
+    return t[0] == 'Z' ? "Z" + field_ + t.substr(1) : field_ + t;
+}
+
+Xapian::Query Expander::terms_query(const std::vector<std::string>& terms) const {
+    std::vector<std::string> in;
+    for (const std::string& t : terms) in.push_back(field_term(t));
+    return in.size() == 1 ? Xapian::Query(in.front())
+                          : Xapian::Query(Xapian::Query::OP_SYNONYM, in.begin(), in.end());
+}
+
 Xapian::Query Expander::expand_word(const std::string& w) {
-    if (!has_stemmed_term(w)) return Xapian::Query(w);
+    if (!has_stemmed_term(w)) return Xapian::Query(field_term(w));
     auto stems_of = [&](const std::vector<std::string>& forms, std::vector<std::string>& terms,
                         Expansion& e, const std::string& skip) {
         for (const std::string& form : forms) {
@@ -110,12 +226,13 @@ Xapian::Query Expander::expand_word(const std::string& w) {
     Expansion infl{w, {}, "inflection"};
     stems_of(with_inflections(w), terms, infl, w);
     if (!infl.alternatives.empty()) used_.push_back(infl);
-    Xapian::Query main = terms.size() == 1
-                             ? Xapian::Query(terms.front())
-                             : Xapian::Query(Xapian::Query::OP_SYNONYM, terms.begin(), terms.end());
+    Xapian::Query main = terms_query(terms);
+    // The word as typed, or an inflection of it, is in the index. When it is not, the readings
+    // below are all there is, and are not weighted down against the query's other words.
+    const bool typed = terms.size() > 1 || in_index(terms.front()) || in_index(w);
     // A part of compounds: the passages where it is one part of a longer word, weighted below.
     std::vector<std::string> parts;
-    if (options_.compounds) {
+    if (options_.compounds && field_.empty()) {  // parts are of passage text only
         // The part is indexed as the stem of its form in the compound, which the stemmer may
         // leave inflected ("statsspråket" has the part "språket"): try the word's endings too.
         auto add_part = [&](const std::string& form) {
@@ -124,21 +241,20 @@ Xapian::Query Expander::expand_word(const std::string& w) {
                 parts.push_back(t);
         };
         add_part(w);
-        if (options_.inflections && code_points(w) >= 4)
-            for (const char* e : kEndings) add_part(w + e);
+        if (options_.inflections)
+            for (const std::string& form : inflection_candidates(w)) add_part(form);
         if (!parts.empty()) {
             used_.push_back({w, {}, "compound"});
             Xapian::Query part = parts.size() == 1 ? Xapian::Query(parts.front())
                                                    : Xapian::Query(Xapian::Query::OP_SYNONYM,
                                                                    parts.begin(), parts.end());
-            main = Xapian::Query(
-                Xapian::Query::OP_OR, main,
-                Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, part, options_.compound_weight));
+            main = Xapian::Query(Xapian::Query::OP_OR, main,
+                                 Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, part,
+                                               typed ? options_.compound_weight : 1.0));
         }
     }
     // Known in some form: as written, inflected, or as a part of compounds.
-    const bool known =
-        terms.size() > 1 || !parts.empty() || db_.term_exists(w) || db_.term_exists(terms.front());
+    const bool known = typed || !parts.empty();
     if (!known) {
         // Not Swedish the index knows in any form: perhaps English.
         Xapian::Query translated = english(w);
@@ -164,10 +280,10 @@ Xapian::Query Expander::expand_word(const std::string& w) {
     }
     // The message names the accented words themselves, not their inflections.
     used_.push_back({w, accented, "diacritics"});
-    Xapian::Query folded(Xapian::Query::OP_SYNONYM, folded_terms.begin(), folded_terms.end());
-    return Xapian::Query(
-        Xapian::Query::OP_OR, main,
-        Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, folded, options_.folded_weight));
+    Xapian::Query folded = terms_query(folded_terms);
+    return Xapian::Query(Xapian::Query::OP_OR, main,
+                         Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, folded,
+                                       typed ? options_.folded_weight : 1.0));
 }
 
 extern const std::string_view kSynonymsText;
@@ -289,10 +405,12 @@ Xapian::Query Expander::english(const std::string& w) {
 Xapian::Query Expander::member_query(const std::vector<std::string>& words) {
     if (words.size() == 1) {
         const std::string& w = words.front();
-        return Xapian::Query(has_stemmed_term(w) ? "Z" + analyzer_.stem(w) : w);
+        return Xapian::Query(field_term(has_stemmed_term(w) ? "Z" + analyzer_.stem(w) : w));
     }
     std::vector<Xapian::Query> terms;
-    for (const std::string& w : words) terms.emplace_back(w);
+    for (const std::string& w : words) terms.emplace_back(field_term(w));
+    // Headings have no positions: there all the words are what can be asked.
+    if (!field_.empty()) return Xapian::Query(Xapian::Query::OP_AND, terms.begin(), terms.end());
     return Xapian::Query(Xapian::Query::OP_PHRASE, terms.begin(), terms.end(),
                          static_cast<Xapian::termcount>(words.size()));
 }
@@ -311,8 +429,30 @@ Xapian::Query Expander::with_synonyms(const std::vector<std::string>& key, Xapia
                          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, any, weight));
 }
 
+bool Expander::has_terms(const Xapian::Query& q) const {
+    for (auto it = q.get_unique_terms_begin(); it != q.get_unique_terms_end(); ++it)
+        if (db_.term_exists(*it)) return true;
+    return false;
+}
+
+Xapian::Query Expander::word_query(const std::string& w) {
+    Xapian::Query text = with_synonyms({w}, expand_word(w));
+    if (title_weight_ <= 0 || excluding_ || !field_.empty()) return text;
+    // The same readings in the section titles, for a match of their own; what they add to the
+    // expansions and unknown words is the text's already.
+    const size_t used_before = used_.size(), unknown_before = unknown_.size();
+    field_ = prefix::kSectionTitle;
+    Xapian::Query title = with_synonyms({w}, expand_word(w));
+    field_.clear();
+    used_.resize(used_before);
+    unknown_.resize(unknown_before);
+    if (!has_terms(title)) return text;
+    return Xapian::Query(Xapian::Query::OP_OR, text,
+                         Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, title, title_weight_));
+}
+
 Xapian::Query Expander::expand_free_word(const std::string& w) {
-    if (!sources_.memo) return with_synonyms({w}, expand_word(w));
+    if (!sources_.memo) return word_query(w);
     // A word's expansion depends only on the index, the options and the word: looked up in the
     // index once per database revision (the memo is the worker's, emptied on a new revision).
     const auto& o = options_;
@@ -320,12 +460,13 @@ Xapian::Query Expander::expand_free_word(const std::string& w) {
         std::string{char('0' + o.inflections), char('0' + o.diacritics), char('0' + o.compounds),
                     char('0' + o.synonyms), char('0' + o.english)} +
         std::to_string(o.folded_weight) + "," + std::to_string(o.compound_weight) + "," +
-        std::to_string(o.synonym_weight) + ":" + w;
+        std::to_string(o.synonym_weight) + "," + std::to_string(excluding_ ? 0 : title_weight_) +
+        ":" + field_ + ":" + w;
     const ExpandedWord* hit = sources_.memo->find(key);
     if (!hit) {
         const size_t used_before = used_.size(), unknown_before = unknown_.size();
         ExpandedWord d;
-        d.query = with_synonyms({w}, expand_word(w));
+        d.query = word_query(w);
         d.used.assign(used_.begin() + static_cast<long>(used_before), used_.end());
         d.unknown.assign(unknown_.begin() + static_cast<long>(unknown_before), unknown_.end());
         used_.resize(used_before);
@@ -356,7 +497,8 @@ bool combines_subqueries(const Xapian::Query& q) {
 Xapian::Query Expander::rewrite(const Xapian::Query& q) {
     if (q.get_type() == Xapian::Query::LEAF_TERM) {
         const std::string w = *q.get_terms_begin();
-        if (std::find(exact_.begin(), exact_.end(), w) != exact_.end()) return q;
+        if (std::find(exact_.begin(), exact_.end(), w) != exact_.end())
+            return Xapian::Query(field_term(w));
         return expand_free_word(w);
     }
     // Phrases, NEAR, wildcards, match-all: exact as parsed.
@@ -367,7 +509,12 @@ Xapian::Query Expander::rewrite(const Xapian::Query& q) {
         Xapian::Query sub = q.get_subquery(i);
         if (sub.get_type() == Xapian::Query::LEAF_TERM)
             leaf_words.push_back(*sub.get_terms_begin());
+        // What NOT and -word exclude is looked for in the passages' text only: a word in a
+        // section's title would otherwise leave out the whole section.
+        const bool was = excluding_;
+        if (q.get_type() == Xapian::Query::OP_AND_NOT && i > 0) excluding_ = true;
         subs.push_back(rewrite(sub));
+        excluding_ = was;
     }
     if (q.get_type() == Xapian::Query::OP_OR && options_.synonyms && leaf_words.size() > 1) {
         // "förenta nationerna" is a member of a group as a whole: add the others once.

@@ -61,20 +61,30 @@ struct ExpandSources {
 
 class Expander {
   public:
-    Expander(ExpandSources sources, ExpandOptions options);
+    // field: the prefix of the terms made ("" passage text; a heading's prefix, for which
+    // compound parts and phrases, which it lacks, are left out).
+    Expander(ExpandSources sources, ExpandOptions options, std::string field = "");
 
     // Rewrites a query parsed without stemming: each free word becomes its stem, joined as one
     // synonym with the stems of the related words found in the index.
     Xapian::Query rewrite(const Xapian::Query& unstemmed);
 
+    // Each free word also matches the passages whose section title has it (in any of its
+    // readings), weighted so; excluded words (NOT, -word) are looked for in the text only.
+    void match_titles(double weight) { title_weight_ = weight; }
+
     const std::vector<Expansion>& used() const { return used_; }
     // A word to match exactly as typed (a one-word phrase).
     void keep_exact(const std::string& word) { exact_.push_back(word); }
+    const std::vector<std::string>& exact_words() const { return exact_; }
     // Free words the index knows in no form: candidates for spelling correction.
     const std::vector<std::string>& unknown() const { return unknown_; }
 
   private:
     Xapian::Query expand_word(const std::string& word);
+    // expand_word with synonyms, and with the section titles when they are matched.
+    Xapian::Query word_query(const std::string& word);
+    bool has_terms(const Xapian::Query& q) const;  // whether any of its terms is in the index
     // expand_word with synonyms, remembered per database revision.
     Xapian::Query expand_free_word(const std::string& word);
     std::vector<std::string> inflected_forms(const std::string& word) const;
@@ -86,19 +96,34 @@ class Expander {
     // Words of the index that are this word with å, ä, ö or é where it has a, o or e.
     std::vector<std::string> accented_forms(const std::string& word) const;
     std::vector<std::string> with_inflections(const std::string& word) const;
+    // Whether the index has the term (a word, or a Z-stem) in passage text or a section title.
+    bool in_index(const std::string& term) const;
+    // Whether a word of passage text or a section title starts so.
+    bool starts_a_term(const std::string& start) const;
 
     Xapian::Query english(const std::string& word);
 
   private:
+    std::string field_term(const std::string& body_term) const;
+    Xapian::Query terms_query(const std::vector<std::string>& body_terms) const;
+
     ExpandSources sources_;
     const Xapian::Database& db_;
     const Analyzer& analyzer_;
     ExpandOptions options_;
+    std::string field_;
+    double title_weight_ = 0;  // 0: section titles are not matched
+    bool excluding_ = false;   // rewriting what AND_NOT excludes
     std::vector<Expansion> used_;
     std::vector<std::string> unknown_;
     std::vector<std::string> exact_;
     const SynonymGroups* groups_ = nullptr;  // fetched from sources_ when first needed
 };
+
+// The forms a word may take that Snowball's stemmer gives another stem, whether or not the
+// index has them: endings it leaves on ("miljö", "miljön"), an e dropped before an ending
+// ("regel", "regler"), a vowel changed in the plural ("tjänsteman", "tjänstemän").
+std::vector<std::string> inflection_candidates(const std::string& lowercase_word);
 
 // Lowercase words of a text as Xapian's query parser makes them (runs of letters and digits).
 std::vector<std::string> query_words(const Analyzer& analyzer, const std::string& text);

@@ -83,17 +83,33 @@ std::vector<std::string> split_ws(const std::string& s) {
     return out;
 }
 
-// Everything but letters, digits and spaces becomes a space: the query as plain words.
+// Everything but letters, digits and spaces becomes a space, and the operators (AND, OR, NOT,
+// NEAR ...) go: the query as plain words. An operator searched as a word would match "or" in an
+// English title, or be translated.
 std::string plain_words(const std::string& s) {
-    std::string out;
+    std::string letters;
     size_t i = 0;
     while (i < s.size()) {
         size_t at = i;
         char32_t c = next_code_point(s, i);
         if (is_letter(c) || is_digit(c))
-            out.append(s, at, i - at);
+            letters.append(s, at, i - at);
         else
-            out += ' ';
+            letters += ' ';
+    }
+    std::string out;
+    for (const std::string& w : split_ws(letters))
+        if (!is_operator(w)) out += (out.empty() ? "" : " ") + w;
+    return out;
+}
+
+// The words of a query that only excludes ("-tortyr", "-a -b"): the words without their minus;
+// empty when any word is searched for.
+std::vector<std::string> only_excluded(const std::string& normalised) {
+    std::vector<std::string> out;
+    for (const std::string& w : split_ws(normalised)) {
+        if (w.size() < 2 || w[0] != '-') return {};
+        out.push_back(w.substr(1));
     }
     return out;
 }
@@ -130,6 +146,29 @@ Xapian::Query without_absent_terms(const Xapian::Query& q, const Xapian::Databas
     for (size_t i = 0; i < q.get_num_subqueries(); ++i)
         subs.push_back(without_absent_terms(q.get_subquery(i), db, known));
     return Xapian::Query(q.get_type(), subs.begin(), subs.end());
+}
+
+bool has_wildcard(const Xapian::Query& q) {
+    if (q.get_type() == Xapian::Query::OP_WILDCARD) return true;
+    for (size_t i = 0; i < q.get_num_subqueries(); ++i)
+        if (has_wildcard(q.get_subquery(i))) return true;
+    return false;
+}
+
+// True for a query of free words only (terms, any of which may match), which is what most
+// queries are: no AND, NOT, phrase, NEAR or wildcard.
+bool free_words(const Xapian::Query& q) {
+    switch (q.get_type()) {
+        case Xapian::Query::LEAF_TERM:
+            return true;
+        case Xapian::Query::OP_OR:
+        case Xapian::Query::OP_SYNONYM:
+            for (size_t i = 0; i < q.get_num_subqueries(); ++i)
+                if (!free_words(q.get_subquery(i))) return false;
+            return true;
+        default:
+            return false;
+    }
 }
 
 std::vector<std::string> terms_with_prefix(const Xapian::Database& db, const std::string& prefix) {
@@ -349,8 +388,17 @@ QueryPlan plan_query(Worker& worker, const std::string& raw, const RankingWeight
         } else {
             const std::string key = fold_case(c);
             const std::string pfx = prefix::kChapterKey;
-            for (const std::string& t : terms_with_prefix(db, pfx))
+            const std::vector<std::string> headings = terms_with_prefix(db, pfx);
+            for (const std::string& t : headings)
                 if (t.find(key, pfx.size()) != std::string::npos) terms.push_back(t);
+            // Typed without accents ("ovrigt"), the heading with them (ÖVRIGT) is the only
+            // reading: taken when the heading as typed is in no chapter.
+            if (terms.empty()) {
+                const std::string bare = fold_swedish_letters(key);
+                for (const std::string& t : headings)
+                    if (fold_swedish_letters(t.substr(pfx.size())).find(bare) != std::string::npos)
+                        terms.push_back(t);
+            }
         }
         add_kind(terms, "chapter \"" + c + "\"");
     }
@@ -380,7 +428,26 @@ QueryPlan plan_query(Worker& worker, const std::string& raw, const RankingWeight
         plan.plain_words = true;
         plan.notes.push_back("the query could not be read as written (" + why +
                              "); searched as plain words");
+        const std::string operators = text;
         text = normalise_query(plain_words(text), analyzer);
+        if (text.empty() && !plan.has_filter)
+            throw UsageError("empty query: no word to search for besides operators and marks (" +
+                             operators + ")");
+    }
+
+    // Only "-word"s: Xapian's parser would search the words themselves. They exclude from the
+    // filtered passages; with no filter there is nothing to exclude from.
+    if (std::vector<std::string> excluded = only_excluded(text); !excluded.empty()) {
+        std::string list;
+        for (const std::string& x : excluded) list += (list.empty() ? "" : ", ") + ("-" + x);
+        if (!plan.has_filter)
+            throw UsageError("the query only excludes (" + list +
+                             "): nothing to exclude from; add a word to search for (fängelse " +
+                             list.substr(0, list.find(',')) +
+                             "), or use NOT for every passage without a word");
+        std::string rewritten = "NOT (";
+        for (size_t k = 0; k < excluded.size(); ++k) rewritten += (k ? " OR " : "") + excluded[k];
+        text = rewritten + ")";
     }
 
     // Stopwords alone: Xapian would search them as they are (no stems exist for them), which
@@ -447,11 +514,24 @@ QueryPlan plan_query(Worker& worker, const std::string& raw, const RankingWeight
         if (inside.size() == 1) expander.keep_exact(inside.front());
         q = close;
     }
+    // A passage has a word when its text or its section's title has it (a section is about
+    // its title's words): each word is matched in both, the title weighted; phrases and NEAR
+    // in the text only. Wildcards weigh the titles as a boost.
+    const bool wildcards = has_wildcard(exact);
+    if (!wildcards) expander.match_titles(w.title);
     Xapian::Query body = expander.rewrite(exact);
     plan.expansions = expander.used();
     plan.unknown_words = expander.unknown();
-    Xapian::Query title = parse(prefix::kSectionTitle, true);
-    Xapian::Query chapter = parse(prefix::kChapterName, true);
+    // Free words weigh in the chapter headings with the same readings as in the text; other
+    // queries by their words as parsed.
+    Xapian::Query chapter;
+    if (free_words(exact)) {
+        Expander in_field(worker.expand_sources(), options, prefix::kChapterName);
+        for (const std::string& word : expander.exact_words()) in_field.keep_exact(word);
+        chapter = in_field.rewrite(exact);
+    } else {
+        chapter = parse(prefix::kChapterName, true);
+    }
 
     plan.has_text = !body.empty();
     if (!plan.has_text && !plan.has_filter) {
@@ -459,11 +539,12 @@ QueryPlan plan_query(Worker& worker, const std::string& raw, const RankingWeight
     }
     if (plan.has_text) {
         BoundedMemo<bool>& known = worker.caches().known_terms;
-        std::vector<Xapian::Query> boosts = {
-            Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, without_absent_terms(title, db, known),
-                          w.title),
-            Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, without_absent_terms(chapter, db, known),
-                          w.chapter)};
+        std::vector<Xapian::Query> boosts = {Xapian::Query(
+            Xapian::Query::OP_SCALE_WEIGHT, without_absent_terms(chapter, db, known), w.chapter)};
+        if (wildcards)
+            boosts.push_back(Xapian::Query(
+                Xapian::Query::OP_SCALE_WEIGHT,
+                without_absent_terms(parse(prefix::kSectionTitle, true), db, known), w.title));
         // Nothing widened (a phrase, quoted words): the exact boost is the body again, and
         // matching it twice costs twice; the body weighs 1 + w.exact instead, the same scores.
         Xapian::Query main = body;
@@ -476,16 +557,12 @@ QueryPlan plan_query(Worker& worker, const std::string& raw, const RankingWeight
         plan.query =
             Xapian::Query(Xapian::Query::OP_AND_MAYBE, main,
                           Xapian::Query(Xapian::Query::OP_OR, boosts.begin(), boosts.end()));
-        // A word the passages' text never has, but a section title does ("rättsstatsprincipen"),
-        // finds the passages of that section (or of the report whose title has it); words of the
-        // text stay matched on the text only.
+        // A word that no passage's text or section title has, but a report's title does,
+        // finds the passages of that report.
         std::vector<Xapian::Query> title_only;
         std::vector<std::string> still_unknown;
         for (const std::string& u : plan.unknown_words) {
-            std::string stemmed = "Z" + std::string(prefix::kSectionTitle) + analyzer.stem(u);
-            // Else a report's title: the passages of that report.
-            if (!db.term_exists(stemmed))
-                stemmed = "Z" + std::string(prefix::kReportTitle) + analyzer.stem(u);
+            const std::string stemmed = "Z" + std::string(prefix::kReportTitle) + analyzer.stem(u);
             if (db.term_exists(stemmed))
                 title_only.emplace_back(stemmed);
             else
@@ -499,13 +576,19 @@ QueryPlan plan_query(Worker& worker, const std::string& raw, const RankingWeight
                     Xapian::Query::OP_SCALE_WEIGHT,
                     Xapian::Query(Xapian::Query::OP_OR, title_only.begin(), title_only.end()),
                     w.title));
+        // Stopwords come into the body only from expansions (a synonym's "Organisationen för
+        // säkerhet och samarbete i Europa"): never highlighted, unless the user's own query has
+        // them (a phrase), which the exact query's terms below add.
         for (auto it = body.get_terms_begin(); it != body.get_terms_end(); ++it) {
             const std::string& t = *it;
-            if (t.empty()) continue;
-            if (t[0] == 'Z')
-                plan.stems.insert(t.substr(1));
-            else if (!std::isupper(static_cast<unsigned char>(t[0])))
+            if (t.empty() || analyzer.is_stopword(t)) continue;
+            if (t[0] == 'Z') {
+                // A heading's stem ("ZSfrihet") is no word of the text.
+                if (t.size() > 1 && !std::isupper(static_cast<unsigned char>(t[1])))
+                    plan.stems.insert(t.substr(1));
+            } else if (!std::isupper(static_cast<unsigned char>(t[0]))) {
                 plan.exact_terms.insert(t);
+            }
         }
         for (auto it = exact.get_terms_begin(); it != exact.get_terms_end(); ++it)
             if (!(*it).empty() && !std::isupper(static_cast<unsigned char>((*it)[0])))

@@ -354,6 +354,43 @@ TEST_CASE("find_acronyms takes the capitalised words before a parenthesised acro
     CHECK(rapportsok::find_acronyms("det nya partiet (NP) bildades").empty());
 }
 
+TEST_CASE("an acronym's definition is the name, not the sentence before it", "[unit]") {
+    using Pairs = std::vector<std::pair<std::string, std::string>>;
+    // The name is the nearest run of words whose initials spell the acronym; failing that, the
+    // nearest capitalised words before the parenthesis.
+    const std::vector<std::pair<std::string, Pairs>> cases = {
+        {"Kazakstan har tillträtt Internationella arbetsorganisationens (ILO) åtta centrala",
+         {{"ILO", "Internationella arbetsorganisationens"}}},
+        {"År 2011 placerade FN:s utvecklingsprogram (UNDP) Human Development Index",
+         {{"UNDP", "FN:s utvecklingsprogram"}}},
+        {"- Konventionen om avskaffandet av alla former av diskriminering mot kvinnor, Convention "
+         "on the Elimination of all forms of Discrimination Against Women (CEDAW) samt",
+         {{"CEDAW", "Convention on the Elimination of all forms of Discrimination Against Women"}}},
+        {"- Konventionen mot tortyr, Convention against Torture and Other Cruel, Inhuman or "
+         "Degrading Treatment or Punishment (CAT) (inklusive tilläggsprotokollet)",
+         {{"CAT",
+           "Convention against Torture and Other Cruel, Inhuman or Degrading Treatment or "
+           "Punishment"}}},
+        {"Inför Organisationen för säkerhet och samarbete i Europas (OSSE) ministerrådsmöte",
+         {{"OSSE", "Organisationen för säkerhet och samarbete i Europas"}}},
+        {"OSSE:s Office of Democratic Institutions and Human Rights (ODIHR:s) valobservatörer",
+         {{"ODIHR", "Office of Democratic Institutions and Human Rights"}}},
+        {"Det andra kommunistpartiet, Kazakstans Kommunistiska Parti (KPK), hade",
+         {{"KPK", "Kazakstans Kommunistiska Parti"}}},
+        {"- Konventionen mot påtvingade försvinnanden (CED)",
+         {{"CED", "Konventionen mot påtvingade försvinnanden"}}},
+        // No capitalised word near the parenthesis and no initials that spell it: no name.
+        {"Kazakstan planerar att tillträda konventionen om rättigheter för personer med "
+         "funktionshinder, (CRPD) men",
+         {}},
+        {"kandidaterna för det socialdemokratiska oppositionspartiet (OSDP) ströks", {}},
+    };
+    for (const auto& [text, expected] : cases) {
+        INFO(text);
+        CHECK(rapportsok::find_acronyms(text) == expected);
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // English
 

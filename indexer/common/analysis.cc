@@ -117,7 +117,7 @@ void Analyzer::configure(Xapian::QueryParser& qp) const {
 
 std::string Analyzer::fingerprint() const {
     return "schema=" + std::to_string(kSchemaVersion) + ";stemmer=" + stem_.get_description() +
-           ";stopwords=" + stopwords_hash_ + ";genitive=1;compounds=1";
+           ";stopwords=" + stopwords_hash_ + ";genitive=1;compounds=1;shortened=1";
 }
 
 }  // namespace rapportsok

@@ -1,0 +1,265 @@
+// Query understanding by evidence (issue 13): a word's readings (as typed, accented, inflected,
+// corrected, translated, split) chosen by what the index holds, not only when a word is unknown.
+// End to end on the seed report and on small fixture reports; mappings table-driven.
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "searcher/expand.h"
+#include "tests/support.h"
+
+using nlohmann::json;
+
+namespace {
+
+testing::Run searcher_on(const std::string& db, std::vector<std::string> args) {
+    args.insert(args.begin(), {testing::searcher_bin(), "--db", db});
+    return testing::run(args, testing::source_dir());
+}
+
+// Every hit (up to 1000) of a query as JSON, options before the query.
+json search_on(const std::string& db, const std::string& query,
+               std::vector<std::string> options = {}) {
+    options.insert(options.end(), {"--json", "--limit", "1000", "--", query});
+    testing::Run r = searcher_on(db, options);
+    INFO("query: " << query << "\nstderr: " << r.err);
+    REQUIRE((r.status == 0 || r.status == 1));
+    return json::parse(r.out);
+}
+
+json search(const std::string& query, std::vector<std::string> options = {}) {
+    return search_on(testing::seed_db(), query, std::move(options));
+}
+
+std::string text_of(const json& hit) { return hit["text"].get<std::string>(); }
+int section_of(const json& hit) { return hit["section"]["number"].get<int>(); }
+
+bool finds_in_section(const json& j, const std::string& s, int section) {
+    for (const json& h : j["hits"])
+        if (section_of(h) == section && text_of(h).find(s) != std::string::npos) return true;
+    return false;
+}
+
+std::set<int> sections_of(const json& j) {
+    std::set<int> out;
+    for (const json& h : j["hits"]) out.insert(section_of(h));
+    return out;
+}
+
+std::vector<std::string> ids(const json& j) {
+    std::vector<std::string> out;
+    for (const json& h : j["hits"]) out.push_back(h["id"].get<std::string>());
+    return out;
+}
+
+bool has_expansion(const json& j, const std::string& kind, const std::string& word = "") {
+    for (const json& e : j["expansions"])
+        if (e["kind"] == kind && (word.empty() || e["word"] == word)) return true;
+    return false;
+}
+
+// The highlighted words of every hit's snippet, lowercased (ASCII).
+std::multiset<std::string> highlighted(const json& j) {
+    std::multiset<std::string> out;
+    for (const json& h : j["hits"]) {
+        const std::string s = h["snippet"].get<std::string>();
+        for (const json& m : h["highlights"]) {
+            std::string w = s.substr(m[0].get<size_t>(), m[1].get<size_t>() - m[0].get<size_t>());
+            std::transform(w.begin(), w.end(), w.begin(),
+                           [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+            out.insert(w);
+        }
+    }
+    return out;
+}
+
+using Reports = std::vector<std::pair<std::string, std::string>>;
+
+// A database of the given reports (name -> text), built once per fixture object.
+class Fixture {
+  public:
+    explicit Fixture(const Reports& reports) {
+        for (const auto& [name, text] : reports) dir_.write("corpus/" + name, text);
+        testing::Run r = testing::run(
+            {testing::indexer_bin(), "--quiet", "--db", dir_.file("index"), "corpus"}, dir_.path());
+        INFO(r.err);
+        REQUIRE(r.status == 0);
+    }
+    const std::string db() const { return dir_.file("index"); }
+
+  private:
+    testing::TempDir dir_;
+};
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Readings that are the only one get full weight
+
+TEST_CASE("a word typed without accents whose only reading is accented weighs as if typed so",
+          "[e2e][readings]") {
+    // "Rättssäkerhet" is only in §6's title.
+    json bare = search("rattssakerhet");
+    json typed = search("rättssäkerhet");
+    REQUIRE(bare["total"].get<long>() > 0);
+    CHECK(has_expansion(bare, "diacritics", "rattssakerhet"));
+    CHECK(sections_of(bare) == std::set<int>{6});
+    REQUIRE(ids(bare) == ids(typed));
+    for (size_t k = 0; k < bare["hits"].size(); ++k)
+        CHECK(bare["hits"][k]["score"].get<double>() ==
+              Approx(typed["hits"][k]["score"].get<double>()));
+    // Beside a word that is in the index as typed, it is not weighed down either.
+    json mixed = search("rattssakerhet tortyr");
+    json mixed_typed = search("rättssäkerhet tortyr");
+    CHECK(ids(mixed) == ids(mixed_typed));
+}
+
+TEST_CASE("a chapter filter typed without accents finds the heading with them: kapitel:ovrigt",
+          "[e2e][readings]") {
+    json bare = search("kapitel:ovrigt");
+    json typed = search("kapitel:övrigt");
+    REQUIRE(typed["total"].get<long>() > 0);
+    CHECK(ids(bare) == ids(typed));
+    CHECK(sections_of(bare) == std::set<int>{22, 23});
+    // A filter that matches as typed is not widened: "allmänt" has its accent.
+    CHECK(search("kapitel:allmant")["total"] == search("kapitel:allmänt")["total"]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inflections the stemmer splits
+
+TEST_CASE("inflection_candidates gives the forms the stemmer gives other stems", "[unit]") {
+    struct Case {
+        std::string word;
+        std::vector<std::string> has;      // among the candidates
+        std::vector<std::string> has_not;  // never
+    };
+    const std::vector<Case> cases = {
+        // An e dropped before the ending, and back.
+        {"regel", {"regler", "reglerna", "reglen"}, {}},
+        {"regler", {"regel"}, {}},
+        {"exempel", {"exemplen", "exemplet"}, {}},
+        {"exemplen", {"exempel"}, {}},
+        {"minister", {"ministrar", "ministern"}, {}},
+        {"ministrar", {"minister"}, {}},
+        {"vatten", {"vattnet"}, {}},
+        {"förbjuden", {"förbjudna"}, {}},
+        // Endings the stemmer leaves on.
+        {"arbetsmiljö", {"arbetsmiljön"}, {}},
+        {"förbud", {"förbudet"}, {}},
+        // Three letters: endings of two letters or more only.
+        {"val", {"valet", "valen"}, {"vals", "valt"}},
+        // Plurals that change the vowel, at the end of a compound too.
+        {"tjänstemän", {"tjänsteman", "tjänstemannen"}, {}},
+        {"tjänsteman", {"tjänstemän"}, {}},
+        {"grannländer", {"grannland", "grannlandet"}, {}},
+        // The e is the only vowel: kept ("spel" has no form "splar").
+        {"spel", {}, {"splar", "spla"}},
+        {"av", {}, {"aven"}},
+    };
+    for (const Case& c : cases) {
+        INFO(c.word);
+        const std::vector<std::string> got = rapportsok::inflection_candidates(c.word);
+        for (const std::string& w : c.has) CHECK(std::find(got.begin(), got.end(), w) != got.end());
+        for (const std::string& w : c.has_not)
+            CHECK(std::find(got.begin(), got.end(), w) == got.end());
+    }
+}
+
+TEST_CASE("inflections the stemmer splits are found: val, minister, tjänstemän",
+          "[e2e][inflections]") {
+    json val = search("val");
+    CHECK(finds_in_section(val, "valet", 11));
+    json minister = search("minister");
+    CHECK(finds_in_section(minister, "Tre ministrar", 16));
+    json tjansteman = search("tjänstemän");
+    CHECK(finds_in_section(tjansteman, "tjänsteman", 7));
+    // --no-inflections turns them off.
+    CHECK_FALSE(finds_in_section(search("minister", {"--no-inflections"}), "Tre ministrar", 16));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Section titles
+
+TEST_CASE(
+    "a word in a section's title ranks that section's passages up whether or not the word "
+    "is in body text elsewhere",
+    "[e2e][titles]") {
+    // "arkivlagen" is in §2's title and in a passage of §1; §2's passages do not have it.
+    Fixture f(Reports{{"titlar.txt",
+                       "1. Allmänt\n\n"
+                       "Arkivlagen nämns här en gång, i förbigående, i en mening om "
+                       "annat.\n\n"
+                       "Här står något helt annat om väder och vind.\n\n"
+                       "2. Arkivlagen och dess tillämpning\n\n"
+                       "Myndigheterna ska bevara handlingar och hålla dem ordnade.\n\n"
+                       "Gallring får ske bara efter beslut av Riksarkivet.\n"}});
+    json j = search_on(f.db(), "arkivlagen");
+    CHECK(sections_of(j) == std::set<int>{1, 2});
+    CHECK(finds_in_section(j, "Gallring", 2));
+    CHECK(finds_in_section(j, "bevara handlingar", 2));
+    // On the seed report: §9 is titled "Mötes- och föreningsfrihet"; §12's text has the word.
+    json s = search("föreningsfrihet");
+    CHECK(sections_of(s).count(9) == 1);
+    // A passage has the word when its text or its title has it, under AND too; what NOT and
+    // -word exclude is looked for in the text only, so the section is not left out whole.
+    json a = search_on(f.db(), "arkivlagen AND gallring");
+    REQUIRE(a["hits"].size() == 1);
+    CHECK(finds_in_section(a, "Gallring", 2));
+    json n = search_on(f.db(), "arkivlagen -gallring");
+    CHECK_FALSE(finds_in_section(n, "Gallring", 2));
+    CHECK(finds_in_section(n, "bevara handlingar", 2));
+    json x = search_on(f.db(), "handlingar -arkivlagen");
+    CHECK(finds_in_section(x, "bevara handlingar", 2));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Synonyms
+
+TEST_CASE("a synonym group's stopwords are never highlighted: OSSE", "[e2e][synonyms]") {
+    json j = search("OSSE");
+    REQUIRE(!j["hits"].empty());
+    const auto marks = highlighted(j);
+    CHECK(marks.count("osse") > 0);
+    for (const char* stop : {"i", "och", "för"}) CHECK(marks.count(stop) == 0);
+    // A phrase the user typed keeps its stopwords highlighted.
+    json p = search("\"samarbete i Europas\"");
+    CHECK(highlighted(p).count("i") > 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Operators after a fallback, a lone -word
+
+TEST_CASE("after a fallback to plain words the operators are dropped, not searched as words",
+          "[e2e][operators]") {
+    // "or" is in §2's English titles; "not" is an English word FreeDict translates.
+    json z = search("zebra OR", {"--no-spelling"});
+    CHECK(z["total"] == 0);
+    CHECK_THAT(z["notes"].dump(), Catch::Contains("plain words"));
+    json t = search("tortyr NOT");
+    CHECK_FALSE(has_expansion(t, "english"));
+    CHECK(ids(t) == ids(search("tortyr")));
+    json n = search("NEAR tortyr");
+    CHECK(ids(n) == ids(search("tortyr")));
+}
+
+TEST_CASE("a lone -word says that it excludes from nothing", "[e2e][operators]") {
+    for (const std::string q : {"-tortyr", "-tortyr -fängelse"}) {
+        INFO(q);
+        testing::Run r = searcher_on(testing::seed_db(), {"--", q});
+        CHECK(r.status == 2);
+        CHECK(r.out.empty());
+        CHECK_THAT(r.err, Catch::Contains("excludes") && Catch::Contains("nothing"));
+    }
+    // With a filter there is something to exclude from: §3 without "tortyr".
+    json j = search("avsnitt:3 -tortyr");
+    REQUIRE(j["total"].get<long>() > 0);
+    for (const json& h : j["hits"]) {
+        CHECK(section_of(h) == 3);
+        CHECK(text_of(h).find("tortyr") == std::string::npos);
+    }
+}
