@@ -83,7 +83,8 @@ void read_stub(const std::string& stub, int depth, ShardList& out) {
             continue;
         }
         // Not the line itself: a stub may be a file the user did not mean to show.
-        throw UsageError(where + ": not a line of a Xapian stub file (auto PATH, remote HOST:PORT)");
+        throw UsageError(where +
+                         ": not a line of a Xapian stub file (auto PATH, remote HOST:PORT)");
     }
 }
 
@@ -187,11 +188,10 @@ void Shard::open(double timeout, const Analyzer& analyzer, bool allow_empty) {
                                     : Xapian::Remote::open(spec_.program, spec_.args, ms);
         const std::string fp = db_.get_metadata(meta::kAnalysis);
         if (!(fp.empty() && db_.get_doccount() == 0 && allow_empty) && fp != analyzer.fingerprint())
-            throw UsageError(
-                fp.empty() && db_.get_doccount() == 0
-                    ? "the database it serves is empty"
-                    : "the database it serves was built with another analysis (" + fp +
-                          "; this searcher uses " + analyzer.fingerprint() + ")");
+            throw UsageError(fp.empty() && db_.get_doccount() == 0
+                                 ? "the database it serves is empty"
+                                 : "the database it serves was built with another analysis (" + fp +
+                                       "; this searcher uses " + analyzer.fingerprint() + ")");
     }
     open_ = true;
     error_.clear();

@@ -21,9 +21,9 @@
 namespace rapportsok {
 
 struct ShardSpec {
-    std::string name;     // as the user knows it: the path, HOST:PORT, or :PROGRAM ARGS
-    std::string path;     // a local database folder
-    std::string host;     // a remote one, served by xapian-tcpsrv on host:port
+    std::string name;  // as the user knows it: the path, HOST:PORT, or :PROGRAM ARGS
+    std::string path;  // a local database folder
+    std::string host;  // a remote one, served by xapian-tcpsrv on host:port
     unsigned port = 0;
     std::string program;  // or by a program speaking the protocol on stdin/stdout (xapian-progsrv)
     std::string args;

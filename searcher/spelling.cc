@@ -33,8 +33,7 @@ constexpr size_t kMaxWordLength = 64;
 
 }  // namespace
 
-unsigned edit_distance(const char32_t* a, size_t na, const char32_t* b, size_t nb,
-                       unsigned bound) {
+unsigned edit_distance(const char32_t* a, size_t na, const char32_t* b, size_t nb, unsigned bound) {
     const size_t diff = na > nb ? na - nb : nb - na;
     if (diff > bound) return bound + 1;
     // Rows of the table of distances between prefixes; `before` is two rows up, for a
@@ -96,8 +95,8 @@ std::string Vocabulary::suggest(const std::string& word, unsigned max_edits) con
     for (size_t len = from; len <= to && len < by_length_.size(); ++len) {
         const Bucket& b = by_length_[len];
         for (size_t k = 0; k < b.freqs.size(); ++k) {
-            const unsigned d =
-                edit_distance(b.code_points.data() + k * len, len, w.data(), w.size(), best_distance);
+            const unsigned d = edit_distance(b.code_points.data() + k * len, len, w.data(),
+                                             w.size(), best_distance);
             if (d > best_distance) continue;
             if (d == 0) {
                 exact_freq = b.freqs[k];

@@ -154,9 +154,10 @@ std::string on_path(const std::string& program) {
 
 class ShardServer {
   public:
-    // port 0: a free one.
-    explicit ShardServer(std::string db, int port = 0, std::vector<std::string> options = {})
-        : db_(std::move(db)), options_(std::move(options)) {
+    // port 0: a free one. script: started as an operator starts it (scripts/shards serve).
+    explicit ShardServer(std::string db, int port = 0, std::vector<std::string> options = {},
+                         bool script = false)
+        : db_(std::move(db)), options_(std::move(options)), script_(script) {
         for (int attempt = 0; attempt < 5; ++attempt) {
             port_ = port ? port : free_port();
             if (start()) return;
@@ -200,8 +201,11 @@ class ShardServer {
         if (fd < 0) throw std::runtime_error("mkstemp failed");
         if (!out_.empty()) ::unlink(out_.c_str());
         out_ = path;
-        std::vector<std::string> argv = {on_path("xapian-tcpsrv"), "--interface", "127.0.0.1", "--port",
-                                         std::to_string(port_)};
+        std::vector<std::string> argv = {on_path("xapian-tcpsrv"), "--interface", "127.0.0.1",
+                                         "--port", std::to_string(port_)};
+        if (script_)
+            argv = {testing::source_dir() + "/scripts/shards", "serve", "--listen",
+                    "127.0.0.1:" + std::to_string(port_)};
         argv.insert(argv.end(), options_.begin(), options_.end());
         argv.push_back(db_);
         pid_ = ::fork();
@@ -229,6 +233,7 @@ class ShardServer {
 
     std::string db_;
     std::vector<std::string> options_;
+    bool script_ = false;
     int port_ = 0;
     pid_t pid_ = -1;
     std::string out_;
@@ -371,9 +376,9 @@ TEST_CASE("local and remote shards (xapian-tcpsrv) answer exactly as one databas
     ShardServer b(shards[1]), d(shards[3]);
     TempDir dir;
     // A stub as an operator writes it: local shards by path, remote ones by address.
-    const std::string stub = write_stub(
-        dir, "all.stub",
-        {"auto " + shards[0], "remote " + b.address(), "auto " + shards[2], "remote " + d.address()});
+    const std::string stub = write_stub(dir, "all.stub",
+                                        {"auto " + shards[0], "remote " + b.address(),
+                                         "auto " + shards[2], "remote " + d.address()});
     const rapportsok::SearchEngine one(options_of({whole_db()}));
     const rapportsok::SearchEngine sharded(options_of({stub}));
     require_same_answers(one, sharded, 4);
@@ -383,7 +388,8 @@ TEST_CASE("searcher --db takes a stub with remote lines, and --db again", "[shar
     const auto& shards = four_shards();
     ShardServer c(shards[2]);
     TempDir dir;
-    const std::string stub = write_stub(dir, "cd.stub", {"remote " + c.address(), "auto " + shards[3]});
+    const std::string stub =
+        write_stub(dir, "cd.stub", {"remote " + c.address(), "auto " + shards[3]});
     const testing::Run one = testing::run(
         {testing::searcher_bin(), "--json", "--db", whole_db(), "tortyr", "kapitel:1"});
     const testing::Run sharded =
@@ -468,7 +474,8 @@ TEST_CASE("a killed shard server: the others answer, the answer says so; --stric
     const std::string address = server->address();
     TempDir dir;
     const std::string stub = write_stub(
-        dir, "all.stub", {"auto " + shards[0], "remote " + address, "auto " + shards[2], "auto " + shards[3]});
+        dir, "all.stub",
+        {"auto " + shards[0], "remote " + address, "auto " + shards[2], "auto " + shards[3]});
     const rapportsok::SearchEngine engine(options_of({stub}));
     rapportsok::SearchRequest r;
     r.query = "tortyr";
@@ -554,8 +561,8 @@ TEST_CASE("a hung shard server (SIGSTOP) is left out within the shard timeout",
     // A new process: the kernel accepts its connection for the stopped server, which never
     // greets it.
     t0 = std::chrono::steady_clock::now();
-    const testing::Run cli = testing::run({testing::searcher_bin(), "--json", "--shard-timeout",
-                                           "0.5", "--db", stub, "rättigheter"});
+    const testing::Run cli = testing::run(
+        {testing::searcher_bin(), "--json", "--shard-timeout", "0.5", "--db", stub, "rättigheter"});
     took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     CHECK(took < kTimeout + kMargin);
     REQUIRE(cli.status == 0);
@@ -622,8 +629,7 @@ TEST_CASE("idle connections are kept with keep_alive() past the server's idle ti
     }
 }
 
-TEST_CASE("a replaced stub file is read again: other shards, without a restart",
-          "[shards][e2e]") {
+TEST_CASE("a replaced stub file is read again: other shards, without a restart", "[shards][e2e]") {
     const auto& shards = four_shards();
     TempDir dir;
     const std::string stub = write_stub(dir, "all.stub", {"auto " + shards[0]});
@@ -644,10 +650,10 @@ TEST_CASE("stub files are read as Xapian reads them", "[shards][unit]") {
     TempDir dir;
     dir.write("db1/iamglass", "");
     dir.write("sharded/XAPIANDB", "auto s0\nauto /abs/s1\n");
-    const std::string stub = dir.write(
-        "list.stub",
-        "# comment\n\nauto db1\nglass sharded\nremote 10.0.0.1:5000\nremote [::1]:6000\n"
-        "remote :xapian-progsrv /srv/db\n");
+    const std::string stub =
+        dir.write("list.stub",
+                  "# comment\n\nauto db1\nglass sharded\nremote 10.0.0.1:5000\nremote [::1]:6000\n"
+                  "remote :xapian-progsrv /srv/db\n");
     const rapportsok::ShardList l = rapportsok::resolve_shards({stub});
     REQUIRE(l.shards.size() == 6);
     CHECK(l.shards[0].path == dir.file("db1"));
@@ -711,16 +717,24 @@ TEST_CASE("a shard a stub lists that is missing is left out, the others searched
 TEST_CASE("edit distance counts insertions, deletions, substitutions and transpositions",
           "[shards][spelling][unit]") {
     const std::vector<std::tuple<std::u32string, std::u32string, unsigned>> cases = {
-        {U"", U"", 0},           {U"abc", U"abc", 0},          {U"abc", U"abd", 1},
-        {U"abc", U"ab", 1},      {U"abc", U"abcd", 1},         {U"abc", U"acb", 1},
-        {U"nasarbajev", U"nazarbajev", 1}, {U"demokratisring", U"demokratisering", 1},
-        {U"kitten", U"sitting", 3}, {U"räddning", U"raddning", 1}, {U"ca", U"abc", 3},
+        {U"", U"", 0},
+        {U"abc", U"abc", 0},
+        {U"abc", U"abd", 1},
+        {U"abc", U"ab", 1},
+        {U"abc", U"abcd", 1},
+        {U"abc", U"acb", 1},
+        {U"nasarbajev", U"nazarbajev", 1},
+        {U"demokratisring", U"demokratisering", 1},
+        {U"kitten", U"sitting", 3},
+        {U"räddning", U"raddning", 1},
+        {U"ca", U"abc", 3},
     };
     for (const auto& [a, b, d] : cases) {
         INFO(std::string(a.begin(), a.end()) << " / " << std::string(b.begin(), b.end()));
         CHECK(rapportsok::edit_distance(a.data(), a.size(), b.data(), b.size(), 10) == d);
         CHECK(rapportsok::edit_distance(b.data(), b.size(), a.data(), a.size(), 10) == d);
-        if (d > 0) CHECK(rapportsok::edit_distance(a.data(), a.size(), b.data(), b.size(), d - 1) > d - 1);
+        if (d > 0)
+            CHECK(rapportsok::edit_distance(a.data(), a.size(), b.data(), b.size(), d - 1) > d - 1);
     }
 }
 
@@ -748,19 +762,158 @@ TEST_CASE("spelling suggestions: the nearest word, then the most frequent, from 
     // the shards: katt 2, kott 2, the others 1.
     CHECK(v.size() == 7);
     const std::vector<std::tuple<std::string, unsigned, std::string>> cases = {
-        {"hundn", 2, "hund"},   // hund and hunden 1 edit away, as frequent: the first in order
-        {"katx", 2, "katt"},    // 1 edit; kott, kurt, kött 2
-        {"kutt", 1, "katt"},    // katt, kott (2 passages) and kurt (1) 1 edit away
-        {"kurt", 1, ""},        // known, nothing within 1 edit
-        {"kurt", 2, "katt"},    // known, but katt and kott, 2 edits away, are more frequent
-        {"katt", 2, "kott"},    // as frequent: suggested (Xapian's rule: not when less)
-        {"bord", 2, ""},        // nothing within 2 edits
-        {"x", 2, ""},           // one letter: nothing
-        {"kott", 0, ""},        // no edits allowed
+        {"hundn", 2, "hund"},  // hund and hunden 1 edit away, as frequent: the first in order
+        {"katx", 2, "katt"},   // 1 edit; kott, kurt, kött 2
+        {"kutt", 1, "katt"},   // katt, kott (2 passages) and kurt (1) 1 edit away
+        {"kurt", 1, ""},       // known, nothing within 1 edit
+        {"kurt", 2, "katt"},   // known, but katt and kott, 2 edits away, are more frequent
+        {"katt", 2, "kott"},   // as frequent: suggested (Xapian's rule: not when less)
+        {"bord", 2, ""},       // nothing within 2 edits
+        {"x", 2, ""},          // one letter: nothing
+        {"kott", 0, ""},       // no edits allowed
         {"zzzzzz", 2, ""},
     };
     for (const auto& [word, edits, expected] : cases) {
         INFO(word);
         CHECK(v.suggest(word, edits) == expected);
     }
+}
+
+// ---- The operator's scripts (scripts/shards)
+
+namespace {
+
+std::string shards_script() { return testing::source_dir() + "/scripts/shards"; }
+
+// A program in the background in a process group of its own, killed with it at the end.
+class Daemon {
+  public:
+    explicit Daemon(const std::vector<std::string>& argv) {
+        pid_ = ::fork();
+        if (pid_ == 0) {
+            ::setpgid(0, 0);
+            const int null = ::open("/dev/null", O_RDWR);
+            ::dup2(null, 0);
+            ::dup2(null, 1);
+            testing::exec_child(argv, "", {});
+        }
+        ::setpgid(pid_, pid_);
+    }
+    ~Daemon() {
+        ::kill(-pid_, SIGKILL);
+        ::waitpid(pid_, nullptr, 0);
+    }
+    Daemon(const Daemon&) = delete;
+    Daemon& operator=(const Daemon&) = delete;
+
+  private:
+    pid_t pid_ = -1;
+};
+
+// Waits until something accepts connections on 127.0.0.1:port.
+bool accepting(int port) {
+    const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (std::chrono::steady_clock::now() < end) {
+        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        a.sin_port = htons(static_cast<uint16_t>(port));
+        const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+        ::close(fd);
+        if (ok) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+}
+
+long count_of(const rapportsok::SearchEngine& engine, const std::string& query) {
+    rapportsok::SearchRequest r;
+    r.query = query;
+    r.exact_total = true;
+    r.limit = 0;
+    return engine.search(r).total;
+}
+
+}  // namespace
+
+TEST_CASE("scripts/shards serve and stub: a shard server and a stub an operator makes",
+          "[shards][remote][scripts]") {
+    const auto& shards = four_shards();
+    ShardServer served(shards[1], 0, {}, true);
+    TempDir dir;
+    const std::string stub = dir.file("all.stub");
+    const testing::Run made = testing::run(
+        {shards_script(), "stub", stub, shards[0], served.address(), shards[2], shards[3]});
+    REQUIRE(made.status == 0);
+    const std::string text = testing::read_file(stub);
+    CHECK_THAT(text, Catch::Contains("auto " + shards[0] + "\n"));
+    CHECK_THAT(text, Catch::Contains("remote " + served.address() + "\n"));
+    const rapportsok::SearchEngine one(options_of({whole_db()}));
+    const rapportsok::SearchEngine sharded(options_of({stub}));
+    rapportsok::SearchRequest r;
+    r.query = "tortyr fängelse";
+    CHECK(answer(one, r) == answer(sharded, r));
+    CHECK(sharded.search(r).shards.ok == 4);
+    // What is no shard is refused, and the stub is left as it was.
+    const testing::Run bad = testing::run({shards_script(), "stub", stub, dir.file("nothing")});
+    CHECK(bad.status == 2);
+    CHECK_THAT(bad.err, Catch::Contains("neither HOST:PORT nor a database"));
+    CHECK(testing::read_file(stub) == text);
+    const testing::Run no_port = testing::run({shards_script(), "serve", shards[0]});
+    CHECK(no_port.status == 2);
+    CHECK_THAT(no_port.err, Catch::Contains("--listen"));
+}
+
+TEST_CASE(
+    "a replica follows its master (scripts/shards master, follow), searched without a "
+    "restart",
+    "[shards][replication][scripts]") {
+    const Corpus& c = corpus();
+    TempDir dir;
+    const std::string master = dir.file("master/s0"), replica = dir.file("replica");
+    auto index = [&](std::vector<std::string> files) {
+        std::vector<std::string> argv = {testing::indexer_bin(), "--quiet", "--db", master};
+        argv.insert(argv.end(), files.begin(), files.end());
+        // Changesets, which a replica is kept in step by.
+        return testing::run(argv, c.dir.path(), {"XAPIAN_MAX_CHANGESETS=10"}).status;
+    };
+    fs::create_directories(dir.file("master"));
+    REQUIRE(index({c.files[0]}) == 0);
+    const int port = free_port();
+    Daemon server({shards_script(), "master", "--listen", "127.0.0.1:" + std::to_string(port),
+                   dir.file("master")});
+    REQUIRE(accepting(port));
+    auto follow = [&] {
+        return testing::run({shards_script(), "follow", "--once",
+                             "127.0.0.1:" + std::to_string(port), "s0", replica})
+            .status;
+    };
+    REQUIRE(follow() == 0);
+    const rapportsok::SearchEngine of_master(options_of({master}));
+    const rapportsok::SearchEngine of_replica(options_of({replica}));
+    const long first = count_of(of_master, "rättigheter");
+    CHECK(count_of(of_replica, "rättigheter") == first);
+
+    // A sync on the master: its changeset is applied to the replica's copy in place.
+    REQUIRE(index({c.files[0], c.files[1]}) == 0);
+    const std::string stub_before = testing::read_file(replica + "/XAPIANDB");
+    REQUIRE(follow() == 0);
+    CHECK(testing::read_file(replica + "/XAPIANDB") == stub_before);
+    const long second = count_of(of_master, "rättigheter");
+    REQUIRE(second > first);
+    CHECK(count_of(of_replica, "rättigheter") == second);
+
+    // A new database on the master: the replica gets a whole new copy, its stub names it, and
+    // the searcher opens it afresh (reopen() would go on reading the old, deleted copy).
+    fs::remove_all(master);
+    REQUIRE(index({c.files[2]}) == 0);
+    REQUIRE(follow() == 0);
+    CHECK(testing::read_file(replica + "/XAPIANDB") != stub_before);
+    const long third = count_of(of_master, "rättigheter");
+    REQUIRE(third != second);
+    CHECK(count_of(of_replica, "rättigheter") == third);
+    rapportsok::SearchRequest r;
+    r.query = "rättigheter";
+    CHECK(answer(of_master, r) == answer(of_replica, r));
 }
