@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <random>
 #include <unordered_map>
 
 #include "indexer/acronyms.h"
@@ -83,6 +84,7 @@ Xapian::Document make_document(const Passage& p, const Analyzer& analyzer,
     doc.add_value(slot::kPage, Xapian::sortable_serialise(p.page));
     doc.add_value(slot::kPosition, Xapian::sortable_serialise(p.position));
     doc.add_value(slot::kFile, p.file);
+    doc.add_value(slot::kOrder, order_key(p.file, p.position));
     doc.set_data(encode_passage(p));
     return doc;
 }
@@ -238,6 +240,7 @@ void IndexWriter::sync_file(const Report& report, const FileRecord& record, Sync
             Xapian::Document doc = db_.get_document(e.docid);
             doc.set_data(encode_passage(p));
             doc.add_value(slot::kPosition, Xapian::sortable_serialise(p.position));
+            doc.add_value(slot::kOrder, order_key(p.file, p.position));
             before_write();
             db_.replace_document(e.docid, doc);
             read_back(db_, e.docid, doc, 0, p);
@@ -270,8 +273,10 @@ void IndexWriter::sync_file(const Report& report, const FileRecord& record, Sync
 void IndexWriter::update_summaries() {
     std::vector<std::string> chapters;
     std::vector<std::pair<std::string, std::string>> acronyms;
+    nlohmann::json by_file = nlohmann::json::object();
     for (const std::string& f : indexed_files()) {
         FileRecord r = decode_file_record(db_.get_metadata(meta::kFilePrefix + f));
+        by_file[f] = {r.chapters, r.acronyms};
         for (const std::string& c : r.chapters)
             if (std::find(chapters.begin(), chapters.end(), c) == chapters.end())
                 chapters.push_back(c);
@@ -284,6 +289,15 @@ void IndexWriter::update_summaries() {
     };
     db_.set_metadata(meta::kChapters, chapters.empty() ? "" : dump(chapters));
     db_.set_metadata(meta::kAcronyms, acronyms.empty() ? "" : dump(acronyms));
+    db_.set_metadata(meta::kFileSummaries, by_file.empty() ? "" : dump(by_file));
+    mark_commit(db_);
+}
+
+void mark_commit(Xapian::WritableDatabase& db) {
+    std::random_device random;
+    std::string token;
+    for (int i = 0; i < 4; ++i) token += hex64(random()).substr(8);
+    db.set_metadata(meta::kCommit, token);
 }
 
 void IndexWriter::remove_file(const std::string& file, SyncStats& stats) {

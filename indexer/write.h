@@ -28,6 +28,10 @@ Xapian::Document make_document(const Passage& p, const Analyzer& analyzer,
 // The lowercase words of a text that start with a lowercase letter (names are no compounds).
 std::vector<std::string> lowercase_words(const std::string& text);
 
+// Sets meta::kCommit to a new random value: a commit after it is a new revision to a searcher
+// that knows a remote shard only by it.
+void mark_commit(Xapian::WritableDatabase& db);
+
 struct SyncStats {
     long files_seen = 0, files_changed = 0, files_unchanged = 0, files_removed = 0,
          files_failed = 0;
@@ -49,7 +53,8 @@ class IndexWriter {
     // thread learns the files before its own, as one thread indexing them in order does.
     void learn_words(const Report& report);
     void remove_file(const std::string& file, SyncStats& stats);
-    // Rewrites the summaries of all file records (chapters, acronyms) that searches read.
+    // Rewrites the summaries of all file records (chapters, acronyms) that searches read, and
+    // marks the commit (mark_commit).
     void update_summaries();
 
   private:

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "indexer/common/errors.h"
 #include "searcher/match.h"
 #include "searcher/passages.h"
 #include "searcher/worker.h"
@@ -16,37 +17,58 @@ SearchEngine::~SearchEngine() = default;
 namespace {
 
 // f(worker) on the worker's newest revision, again on the next one when the indexer discards
-// it meanwhile: an answer is read from one revision.
+// it meanwhile: an answer is read from one revision. A shard whose connection fails or times out
+// is left out and f runs again on the others (partial results; the worker says which).
 template <typename F>
 auto on_one_revision(Worker& worker, F&& f) {
+    worker.begin_search();
     for (int attempt = 0;; ++attempt) {
         try {
-            worker.refresh();
             return f(worker);
         } catch (const Xapian::DatabaseModifiedError& e) {
             // Discarded again and again with no writer to blame: a damaged block.
             if (attempt >= 10)
                 throw Xapian::DatabaseCorruptError("the revision read keeps being discarded (" +
                                                    e.get_msg() + ")");
+            worker.refresh();
+        } catch (const Xapian::NetworkError& e) {
+            if (!worker.drop_failed(e)) throw;
+        } catch (const Xapian::DatabaseClosedError& e) {
+            if (!worker.drop_failed(e)) throw;
         }
     }
+}
+
+// A note for the user when shards were left out.
+std::string partial_note(const ShardReport& r) {
+    std::string out = std::to_string(r.ok) + " of " + std::to_string(r.total) +
+                      " shards answered; the results leave out ";
+    for (size_t i = 0; i < r.failed.size(); ++i)
+        out += (i ? "; " : "") + r.failed[i].shard + " (" + r.failed[i].error + ")";
+    return out;
 }
 
 }  // namespace
 
 SearchResult SearchEngine::search(const SearchRequest& request) const {
     EngineCore::Lease worker = core_->lease();
-    return on_one_revision(*worker, [&](Worker& w) {
-        SearchResult r = search_revision(w, request);
-        r.revision = w.revision().state();
-        return r;
+    SearchResult r = on_one_revision(*worker, [&](Worker& w) {
+        SearchResult found = search_revision(w, request);
+        found.revision = w.revision().state();
+        return found;
     });
+    r.shards = worker->shard_report();
+    if (!r.shards.failed.empty()) r.notes.push_back(partial_note(r.shards));
+    return r;
 }
 
 std::optional<PassageInContext> SearchEngine::passage(const std::string& id, int context) const {
     EngineCore::Lease worker = core_->lease();
     return on_one_revision(*worker, [&](Worker& w) -> std::optional<PassageInContext> {
         std::optional<Passage> p = passage_by_id(w.db(), id);
+        if (!p && w.shard_report().ok < w.shard_report().total)
+            throw UsageError("no shard that answered has the passage " + id + ": " +
+                             partial_note(w.shard_report()));
         if (!p) return std::nullopt;
         Neighbours n = neighbours(w.db(), *p, context);
         return PassageInContext{std::move(*p), std::move(n.before), std::move(n.after)};

@@ -21,6 +21,10 @@
 //   with another analysis (from the constructor) and for a query that cannot be searched (empty,
 //   only stopwords); Xapian::Error for what the database throws (DatabaseCorruptError for a
 //   damaged one).
+// - Shards: several databases, local or remote (xapian-tcpsrv), are searched as one, ranked as
+//   one database of them all. A shard that cannot be opened, does not answer within the shard
+//   timeout or whose connection breaks is left out and named in SearchResult::shards (partial
+//   results; UsageError only when none answers); it is opened anew at the next search.
 #pragma once
 
 #include <memory>
@@ -35,11 +39,18 @@ namespace rapportsok {
 class EngineCore;
 
 struct EngineOptions {
-    // The databases searched as one: a database folder or a Xapian stub file (one today).
+    // The databases searched as one, each a database folder, a sharded folder (indexer --shards)
+    // or a Xapian stub file listing local (auto PATH) and remote (remote HOST:PORT) shards.
     std::vector<std::string> databases;
     // FreeDict English–Swedish in dictd format (PREFIX.index, PREFIX.dict.dz), read when a query
     // first has a word the index does not know; none there (or ""): nothing is translated.
     std::string english_dictionary = "/usr/share/dictd/freedict-eng-swe";
+    // Seconds a remote shard has to accept a connection and to give each answer; one that does
+    // not is left out of the search (SearchResult::shards).
+    double shard_timeout = 2.0;
+    // Seconds after which an idle connection to a remote shard is pinged (keep_alive()), so that
+    // xapian-tcpsrv, which closes one idle for 60 s, keeps it; 0: never.
+    double keep_alive = 30.0;
 };
 
 class SearchEngine {

@@ -45,8 +45,20 @@ int main(int argc, char** argv) try {
     cli::add_common_options(
         app, "searcher",
         {"avsnitt:", "kapitel:", "sida:", "fil:", "section:", "chapter:", "page:", "file:"});
-    app.add_option("--db", o.db, "database folder (default: $RAPPORTSOK_DB, else index)")
-        ->type_name("DIR");
+    std::vector<std::string> dbs;
+    app.add_option("--db", dbs,
+                   "database folder, sharded folder, or stub file of auto PATH and remote "
+                   "HOST:PORT lines; again to search several as one (default: $RAPPORTSOK_DB, "
+                   "else index)")
+        ->type_name("DB")
+        ->allow_extra_args(false);  // one path each time: the words after it are the query
+    // Shards: partial results, as Elasticsearch gives them.
+    app.add_option("--shard-timeout", o.shard_timeout,
+                   "seconds a remote shard has to connect and answer before it is left out "
+                   "(default 2)")
+        ->type_name("SECONDS")
+        ->check(cli::finite_range(0.001, 3600));
+    app.add_flag("--strict", o.strict, "a shard left out is an error (exit 2), not a note");
     // Counts are bounded where Xapian's 32-bit counts still hold offset + limit.
     app.add_option("-n,--limit", o.limit, "hits to show (default 10; 0: only the total and facets)")
         ->check(CLI::Range(0L, rapportsok::kMaxHits));
@@ -136,6 +148,10 @@ int main(int argc, char** argv) try {
     o.expand.synonyms = !(exact || no_synonyms);
     o.expand.english = !(exact || no_english);
     o.spelling = !(exact || no_spelling);
+    if (!dbs.empty()) {
+        o.db = dbs.front();
+        o.more_dbs.assign(dbs.begin() + 1, dbs.end());
+    }
     if (o.db.empty()) {
         const rapportsok::FoundDatabase found = rapportsok::find_database();
         o.db = found.path;
@@ -148,6 +164,8 @@ int main(int argc, char** argv) try {
         if (!words.empty()) throw rapportsok::UsageError("--serve takes no query words");
         rapportsok::ServeOptions so;
         so.db = o.db;
+        so.more_dbs = o.more_dbs;
+        so.shard_timeout = o.shard_timeout;
         so.listen = listen;
         so.log_queries = log_queries;
         return rapportsok::run_server(so, std::cerr);
@@ -158,9 +176,13 @@ int main(int argc, char** argv) try {
     } catch (const Xapian::DatabaseError& e) {
         // Reading a damaged block: say so, with the database's path, once xapian-check's own
         // check agrees (a bare read error could be the disk, not the database).
+        // Of one database: which of several a shard's error came from is not known.
+        if (!o.more_dbs.empty()) throw;
         bool corrupt = true;
         try {
             corrupt = Xapian::Database::check(o.db, 0, nullptr) != 0;
+        } catch (const Xapian::UnimplementedError&) {
+            corrupt = false;  // remote shards in a stub: xapian-check reads none
         } catch (const Xapian::Error&) {
         }
         if (!corrupt) throw;

@@ -3,7 +3,9 @@
 #include <unicode/uchar.h>
 
 #include <algorithm>
+#include <array>
 #include <map>
+#include <memory>
 
 #include "indexer/common/schema.h"
 #include "indexer/common/text.h"
@@ -25,6 +27,39 @@ class SeenDocuments : public Xapian::MatchSpy {
     std::vector<Xapian::docid> ids;
 };
 
+// The spies of one match (the Enquire keeps pointers to them).
+struct FacetSpies {
+    SeenDocuments seen;
+    Xapian::ValueCountMatchSpy chapters{slot::kChapter}, sections{slot::kSection};
+};
+
+// The positions in mset of the hits [offset, want) once each run of equal weights that reaches
+// into them is put in report order (slot::kOrder). mset holds the ranking from its first match,
+// and past want unless a tie ends there or the matches do.
+std::vector<Xapian::doccount> in_report_order_when_tied(Xapian::MSet& mset, long offset,
+                                                        Xapian::doccount want) {
+    std::vector<Xapian::doccount> order;
+    const Xapian::doccount n = mset.size();
+    for (Xapian::doccount i = 0; i < n; ++i) order.push_back(i);
+    const auto from = static_cast<Xapian::doccount>(offset);
+    for (Xapian::doccount a = 0, b; a < n && a < want; a = b) {
+        b = a + 1;
+        const double w = mset[a].get_weight();
+        while (b < n && mset[b].get_weight() == w) ++b;
+        if (b - a < 2 || b <= from) continue;
+        mset.fetch(mset[a], mset[b - 1]);  // one batch, for a remote shard
+        std::vector<std::pair<std::string, Xapian::doccount>> keyed;
+        for (Xapian::doccount i = a; i < b; ++i)
+            keyed.emplace_back(mset[i].get_document().get_value(slot::kOrder), i);
+        std::stable_sort(keyed.begin(), keyed.end(),
+                         [](const auto& x, const auto& y) { return x.first < y.first; });
+        for (Xapian::doccount i = a; i < b; ++i) order[i] = keyed[i - a].second;
+    }
+    std::vector<Xapian::doccount> page;
+    for (Xapian::doccount i = from; i < n && i < want; ++i) page.push_back(order[i]);
+    return page;
+}
+
 SearchResult search_once(Worker& worker, const SearchRequest& req) {
     const Xapian::Database& db = worker.db();
     const Analyzer& analyzer = worker.analyzer();
@@ -36,7 +71,6 @@ SearchResult search_once(Worker& worker, const SearchRequest& req) {
     r.expansions = plan.expansions;
     r.unknown_words = plan.unknown_words;
 
-    Xapian::MultiValueKeyMaker order;  // declared first: it must outlive the Enquire using it
     Xapian::Enquire enquire(db);
     Xapian::Query q = plan.query;
     if (plan.has_filter) q = Xapian::Query(Xapian::Query::OP_FILTER, q, plan.filter);
@@ -48,34 +82,64 @@ SearchResult search_once(Worker& worker, const SearchRequest& req) {
         enquire.set_weighting_scheme(Xapian::BM25Weight(req.weights.k1, 0, 1, req.weights.b, 0.5));
     else
         enquire.set_weighting_scheme(Xapian::BoolWeight());
-    if (!plan.has_text || req.by_position) {
-        // Filters only, or asked for: the passages in report order, report by report.
-        order.add_value(slot::kFile);
-        order.add_value(slot::kPosition);
-        enquire.set_sort_by_key(&order, false);
-    }
+    // Filters only, or asked for: the passages in report order, report by report (one value:
+    // a KeyMaker over two cannot cross Xapian's remote protocol).
+    const bool by_value = !plan.has_text || req.by_position;
+    if (by_value) enquire.set_sort_by_value(slot::kOrder, false);
     if (req.one_per_file) enquire.set_collapse_key(slot::kFile);
-    SeenDocuments seen_docs;
-    enquire.add_matchspy(&seen_docs);
+    // Facets: over shards, with ValueCountMatchSpy, which a remote shard's server knows and runs
+    // (a spy of our own cannot cross the remote protocol, and is given each local shard's own
+    // docids); in one local database, the documents looked at are noted, and their values read
+    // from the worker's cache (FacetValues), much faster than the spy's look-up per match.
+    const bool remote = !worker.one_local_database();
     // Totals and facets are exact up to kExactUpTo matches (every report-sized index): the
     // matcher looks at every match. Past that it may stop once the best hits are certain; the
     // facet counts are then scaled from the matches it looked at and marked as estimates.
     constexpr Xapian::doccount kExactUpTo = 500;
     constexpr size_t kEstimateFrom = 250;  // matches, at least, that estimated facets count
-    Xapian::MSet mset = enquire.get_mset(
-        static_cast<Xapian::doccount>(req.offset), static_cast<Xapian::doccount>(req.limit),
-        req.exact_total ? db.get_doccount()
-                        : std::max<Xapian::doccount>(
-                              kExactUpTo, static_cast<Xapian::doccount>(req.offset + req.limit)));
+    const auto want = static_cast<Xapian::doccount>(req.offset + req.limit);
+    const auto check_at_least =
+        req.exact_total ? db.get_doccount() : std::max<Xapian::doccount>(kExactUpTo, want);
+    // The ranking from its first match: equal scores are put in report order below, as one
+    // database and any shards of it give them (Xapian orders them by docid, and docids
+    // interleave over shards). One match past the page tells whether a tie runs past it; it is
+    // then asked for more, until the tie ends. (Relevance then value, Xapian's own tie order,
+    // would keep the matcher from stopping early: a match that sorts below the page never
+    // raises the weight it needs.)
+    Xapian::doccount fetch = want == 0 ? 0 : want + 1;
+    // Xapian 1.4 (through 1.4.28) gives the match spies a remote shard's match once more, on top
+    // of the shard's own count, when it sorts below every hit kept in a sort by value
+    // (multimatch.cc, "sorts lower than min_item"). Asked for every match it looks at, it keeps
+    // them all, and none sorts below.
+    if (by_value) fetch = remote && !req.exact_total ? std::max(check_at_least, want) : want;
+    std::unique_ptr<FacetSpies> spies;
+    Xapian::MSet mset;
+    for (;;) {
+        spies = std::make_unique<FacetSpies>();  // counted afresh when asked again
+        enquire.clear_matchspies();
+        if (remote) {
+            enquire.add_matchspy(&spies->chapters);
+            enquire.add_matchspy(&spies->sections);
+        } else {
+            enquire.add_matchspy(&spies->seen);
+        }
+        mset = enquire.get_mset(0, fetch, check_at_least);
+        if (by_value || mset.size() < fetch || want == 0 ||
+            mset[fetch - 1].get_weight() != mset[want - 1].get_weight())
+            break;
+        fetch = std::max(fetch * 2, fetch + 64);
+    }
+    const std::vector<Xapian::doccount> ranked = in_report_order_when_tied(mset, req.offset, want);
     r.total = static_cast<long>(mset.get_matches_estimated());
     r.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
-    std::vector<Xapian::docid>& seen_ids = seen_docs.ids;
+    std::vector<Xapian::docid>& seen_ids = spies->seen.ids;
     if (!std::is_sorted(seen_ids.begin(), seen_ids.end()))
         std::sort(seen_ids.begin(), seen_ids.end());
+    const size_t looked_at = remote ? spies->chapters.get_total() : seen_ids.size();
     // An exact total does not mean every match was looked at: a single term's count is known
     // from the index without reading its postings.
-    r.facets_exact = r.total_exact && seen_ids.size() >= static_cast<size_t>(r.total);
-    if (!r.facets_exact && seen_ids.size() > kEstimateFrom) {
+    r.facets_exact = r.total_exact && looked_at >= static_cast<size_t>(r.total);
+    if (!remote && !r.facets_exact && seen_ids.size() > kEstimateFrom) {
         // An estimate: every k-th match looked at says as much as all of them, and each one
         // whose values are not known yet costs a look-up in the value streams.
         const size_t step = seen_ids.size() / kEstimateFrom;
@@ -83,7 +147,7 @@ SearchResult search_once(Worker& worker, const SearchRequest& req) {
         for (size_t k = 0; k < seen_ids.size(); k += step) seen_ids[kept++] = seen_ids[k];
         seen_ids.resize(kept);
     }
-    const double seen = static_cast<double>(seen_ids.size());
+    const double seen = static_cast<double>(remote ? looked_at : seen_ids.size());
     const double scale = !r.facets_exact && seen > 0 ? static_cast<double>(r.total) / seen : 1.0;
     auto count = [&](Xapian::doccount n) {
         return static_cast<long>(static_cast<double>(n) * scale + 0.5);
@@ -106,7 +170,8 @@ SearchResult search_once(Worker& worker, const SearchRequest& req) {
     }
     Highlighter hl(analyzer, {exact, stems, plan.wildcard_prefixes, infixes}, worker.snippets());
     int rank = static_cast<int>(req.offset);
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
+    for (Xapian::doccount i : ranked) {
+        const Xapian::MSetIterator it = mset[i];
         Hit h;
         h.rank = ++rank;
         h.score = it.get_weight();
@@ -118,7 +183,15 @@ SearchResult search_once(Worker& worker, const SearchRequest& req) {
     // Chapters in the order they come in the reports; sections by number, sub-sections after
     // their parent.
     std::map<std::string, long> chapter_counts;
-    const auto facets = worker.caches().facet_values.count(db, seen_ids);
+    FacetValues::Counts spied[2];
+    if (remote) {
+        const Xapian::ValueCountMatchSpy* counted[2] = {&spies->chapters, &spies->sections};
+        for (int k = 0; k < 2; ++k)
+            for (auto v = counted[k]->values_begin(); v != counted[k]->values_end(); ++v)
+                if (!(*v).empty()) spied[k].emplace(*v, v.get_termfreq());
+    }
+    const auto facets = remote ? std::array<FacetValues::Counts, 2>{spied[0], spied[1]}
+                               : worker.caches().facet_values.count(db, seen_ids);
     for (const auto& [c, n] : facets[0]) chapter_counts[c] = count(n);
     for (const std::string& c : worker.chapter_order()) {
         auto f = chapter_counts.find(c);
@@ -144,7 +217,7 @@ SearchResult search_once(Worker& worker, const SearchRequest& req) {
 
 }  // namespace
 
-std::string corrected_query(const Xapian::Database& db, const Analyzer& analyzer,
+std::string corrected_query(const SpellingSuggester& suggest, const Analyzer& analyzer,
                             const std::string& query, const std::vector<std::string>& unknown) {
     // Token by token, so that filters, operators and the user's own spelling stay as typed.
     std::string out;
@@ -160,7 +233,7 @@ std::string corrected_query(const Xapian::Database& db, const Analyzer& analyzer
         while (e > b && std::string("\")*?!.,;").find(token[e - 1]) != std::string::npos) --e;
         std::string word = normalise_query(token.substr(b, e - b), analyzer);
         if (std::find(unknown.begin(), unknown.end(), word) != unknown.end()) {
-            std::string s = db.get_spelling_suggestion(word, word.size() > 8 ? 3 : 2);
+            std::string s = suggest(word, word.size() > 8 ? 3 : 2);
             if (!s.empty() && s != word) {
                 // Keep the user's capital: "Nasarbajev" -> "Nazarbajev".
                 size_t at = b;
@@ -188,7 +261,9 @@ namespace {
 SearchResult search_or_correct(Worker& worker, const SearchRequest& req) {
     SearchResult r = search_once(worker, req);
     if (r.total > 0 || !req.spelling || r.unknown_words.empty()) return r;
-    std::string fixed = corrected_query(worker.db(), worker.analyzer(), req.query, r.unknown_words);
+    std::string fixed = corrected_query(
+        [&](const std::string& w, unsigned edits) { return worker.spelling_suggestion(w, edits); },
+        worker.analyzer(), req.query, r.unknown_words);
     if (fixed.empty()) return r;
     SearchRequest again = req;
     again.query = fixed;

@@ -4,6 +4,7 @@
 
 #include <xapian.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -19,9 +20,12 @@ class Worker;
 // the revision is discarded under it: the engine then refreshes the worker and asks again.
 SearchResult search_revision(Worker& worker, const SearchRequest& request);
 
+// The index's word nearest to a word within some edits, or "" (Worker::spelling_suggestion).
+using SpellingSuggester = std::function<std::string(const std::string& word, unsigned max_edits)>;
+
 // The query with each unknown word replaced by the index's spelling suggestion, or "" when there
 // is none.
-std::string corrected_query(const Xapian::Database& db, const Analyzer& analyzer,
+std::string corrected_query(const SpellingSuggester& suggest, const Analyzer& analyzer,
                             const std::string& query, const std::vector<std::string>& unknown);
 
 }  // namespace rapportsok

@@ -114,6 +114,9 @@ std::vector<std::string> only_excluded(const std::string& normalised) {
     return out;
 }
 
+// As QueryParser::set_max_expansion below: the terms a wildcard stands for, at most.
+constexpr size_t kMaxWildcardTerms = 256;
+
 Xapian::Query or_terms(const std::vector<std::string>& terms) {
     return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
 }
@@ -169,6 +172,57 @@ bool free_words(const Xapian::Query& q) {
         default:
             return false;
     }
+}
+
+// The wildcards of a query as the synonym of their terms, read from db: Xapian would expand a
+// wildcard in each shard from that shard's own terms (its 256 most frequent there), which weighs
+// it differently in each; expanded here from the terms of all shards it is one and the same
+// query everywhere. (Xapian's Query has no accessor for a wildcard's pattern: its description,
+// "WILDCARD SYNONYM pattern", escapes only control characters and backslashes.)
+Xapian::Query expanded_wildcards(const Xapian::Query& q, const Xapian::Database& db) {
+    if (q.get_type() == Xapian::Query::OP_WILDCARD) {
+        std::string d = q.get_description();
+        const std::string head = "Query(WILDCARD ";
+        if (d.rfind(head, 0) != 0 || d.back() != ')') return q;
+        d = d.substr(head.size(), d.size() - head.size() - 1);
+        const size_t space = d.find(' ');
+        const std::string combiner = d.substr(0, space);
+        const Xapian::Query::op op = combiner == "OR"    ? Xapian::Query::OP_OR
+                                     : combiner == "MAX" ? Xapian::Query::OP_MAX
+                                                         : Xapian::Query::OP_SYNONYM;
+        std::string pattern;
+        for (size_t i = space + 1; i < d.size(); ++i) {
+            if (d[i] == '\\' && i + 3 < d.size() && d[i + 1] == 'x') {
+                pattern += static_cast<char>(std::stoi(d.substr(i + 2, 2), nullptr, 16));
+                i += 3;
+            } else {
+                pattern += d[i];
+            }
+        }
+        std::vector<std::pair<Xapian::doccount, std::string>> found;
+        for (auto it = db.allterms_begin(pattern); it != db.allterms_end(pattern); ++it)
+            found.emplace_back(it.get_termfreq(), *it);
+        if (found.size() > kMaxWildcardTerms) {
+            // The most frequent, as QueryParser's WILDCARD_LIMIT_MOST_FREQUENT keeps them.
+            std::partial_sort(found.begin(), found.begin() + kMaxWildcardTerms, found.end(),
+                              [](const auto& a, const auto& b) {
+                                  return a.first != b.first ? a.first > b.first
+                                                            : a.second < b.second;
+                              });
+            found.resize(kMaxWildcardTerms);
+            std::sort(found.begin(), found.end(),
+                      [](const auto& a, const auto& b) { return a.second < b.second; });
+        }
+        if (found.empty()) return Xapian::Query::MatchNothing;
+        std::vector<Xapian::Query> terms;
+        for (const auto& f : found) terms.emplace_back(f.second);
+        return Xapian::Query(op, terms.begin(), terms.end());
+    }
+    if (!combines_subqueries(q)) return q;
+    std::vector<Xapian::Query> subs;
+    for (size_t i = 0; i < q.get_num_subqueries(); ++i)
+        subs.push_back(expanded_wildcards(q.get_subquery(i), db));
+    return Xapian::Query(q.get_type(), subs.begin(), subs.end());
 }
 
 std::vector<std::string> terms_with_prefix(const Xapian::Database& db, const std::string& prefix) {
@@ -478,7 +532,8 @@ QueryPlan plan_query(Worker& worker, const std::string& raw, const RankingWeight
         ~Release() { parser.set_database(Xapian::Database()); }
     } release{qp};
     qp.set_default_op(Xapian::Query::OP_OR);
-    qp.set_max_expansion(256, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
+    qp.set_max_expansion(static_cast<Xapian::termcount>(kMaxWildcardTerms),
+                         Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
                          Xapian::QueryParser::FLAG_WILDCARD);
     unsigned flags = plan.plain_words
                          ? 0
@@ -539,21 +594,22 @@ QueryPlan plan_query(Worker& worker, const std::string& raw, const RankingWeight
     }
     if (plan.has_text) {
         BoundedMemo<bool>& known = worker.caches().known_terms;
-        std::vector<Xapian::Query> boosts = {Xapian::Query(
-            Xapian::Query::OP_SCALE_WEIGHT, without_absent_terms(chapter, db, known), w.chapter)};
+        auto matched = [&](const Xapian::Query& part) {
+            return without_absent_terms(expanded_wildcards(part, db), db, known);
+        };
+        std::vector<Xapian::Query> boosts = {
+            Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, matched(chapter), w.chapter)};
         if (wildcards)
-            boosts.push_back(Xapian::Query(
-                Xapian::Query::OP_SCALE_WEIGHT,
-                without_absent_terms(parse(prefix::kSectionTitle, true), db, known), w.title));
+            boosts.push_back(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                                           matched(parse(prefix::kSectionTitle, true)), w.title));
         // Nothing widened (a phrase, quoted words): the exact boost is the body again, and
         // matching it twice costs twice; the body weighs 1 + w.exact instead, the same scores.
-        Xapian::Query main = body;
+        Xapian::Query main = expanded_wildcards(body, db);
         if (exact.get_description() == body.get_description())
-            main = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, body, 1 + w.exact);
+            main = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, main, 1 + w.exact);
         else
             boosts.insert(boosts.begin(),
-                          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
-                                        without_absent_terms(exact, db, known), w.exact));
+                          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, matched(exact), w.exact));
         plan.query =
             Xapian::Query(Xapian::Query::OP_AND_MAYBE, main,
                           Xapian::Query(Xapian::Query::OP_OR, boosts.begin(), boosts.end()));

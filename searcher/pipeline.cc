@@ -84,11 +84,19 @@ int show_passage(const SearchOptions& o, const SearchEngine& engine, std::ostrea
 
 }  // namespace
 
+EngineOptions engine_options(const SearchOptions& o) {
+    EngineOptions e;
+    e.databases.push_back(o.db);
+    e.databases.insert(e.databases.end(), o.more_dbs.begin(), o.more_dbs.end());
+    e.shard_timeout = o.shard_timeout;
+    return e;
+}
+
 int run_search(const SearchOptions& o, std::ostream& out, std::ostream& err, bool tty) {
     if (o.limit < 0 || o.offset < 0 || o.limit > kMaxHits || o.offset > kMaxHits)
         throw UsageError("--limit and --offset take 0 to " + std::to_string(kMaxHits));
     if (!o.format.empty()) check_format(o.format);
-    const SearchEngine engine(EngineOptions{{o.db}});
+    const SearchEngine engine(engine_options(o));
     if (!o.show.empty()) return show_passage(o, engine, out, err, tty);
     SearchRequest req;
     req.query = o.query;
@@ -108,6 +116,10 @@ int run_search(const SearchOptions& o, std::ostream& out, std::ostream& err, boo
     }
     if (o.open) req.limit = 1;
     SearchResult r = engine.search(req);
+    if (o.strict && !r.shards.failed.empty()) {
+        err << "searcher: --strict: " << r.notes.back() << "\n";
+        return 2;
+    }
     for (const std::string& hint : filter_hints(o.query)) r.notes.push_back(hint);
     const bool color = use_color(o.color, tty);
     if (o.json) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "searcher/engine.h"
 #include "searcher/result.h"
 
 namespace rapportsok {
@@ -36,7 +37,14 @@ struct SearchOptions {
     std::string format;  // --format: a line of the user's own per hit
     bool open = false;   // --open: "$EDITOR +LINE FILE" for the first hit
     std::string editor;  // $EDITOR
+    // Shards (searcher/shards.h):
+    std::vector<std::string> more_dbs;  // --db given again: searched with db as one
+    double shard_timeout = 2.0;         // seconds a remote shard has to answer
+    bool strict = false;                // a shard left out is an error (exit 2), not a note
 };
+
+// The engine's options for the databases and shards of the command line.
+EngineOptions engine_options(const SearchOptions& options);
 
 // Notes for a query that meant a filter: "§8" or "avsnitt 8" (searched as words) is avsnitt:8.
 std::vector<std::string> filter_hints(const std::string& query);

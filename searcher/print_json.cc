@@ -66,6 +66,12 @@ json result_json(const SearchResult& r) {
               {"facets_exact", r.facets_exact},
               {"expansions", expansions},
               {"notes", r.notes}};
+    if (r.shards.total > 1 || !r.shards.failed.empty()) {
+        json failed = json::array();
+        for (const ShardFailure& f : r.shards.failed)
+            failed.push_back({{"shard", f.shard}, {"error", f.error}});
+        j["shards"] = {{"total", r.shards.total}, {"ok", r.shards.ok}, {"failed", failed}};
+    }
     return j;
 }
 

@@ -75,6 +75,18 @@ struct Facet {
     std::string label;  // section facets: the section's number as printed ("2.3"; "" for none)
 };
 
+// The shards a search spanned (searcher/shards.h): how many, how many answered, and why each
+// other one is left out. One database: total 1, ok 1.
+struct ShardFailure {
+    std::string shard;  // as listed: the path, or HOST:PORT
+    std::string error;
+};
+struct ShardReport {
+    int total = 1;
+    int ok = 1;
+    std::vector<ShardFailure> failed;
+};
+
 struct SearchResult {
     std::string query;
     std::optional<std::string> corrected;
@@ -90,6 +102,7 @@ struct SearchResult {
     std::vector<std::string> unknown_words;  // query words the index knows in no form
     int context = 0;                         // passages asked for before and after each hit
     std::string revision;  // the database revision it was read from ("UUID:N"; "" when unknown)
+    ShardReport shards;
 };
 
 // A word of the index that starts with what was typed (search as you type).

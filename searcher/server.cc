@@ -371,7 +371,11 @@ void Session::close() {
 
 int run_server(const ServeOptions& o, std::ostream& err) {
     std::signal(SIGPIPE, SIG_IGN);
-    const SearchEngine engine(EngineOptions{{o.db}});  // as the CLI opens it
+    EngineOptions eo;  // as the CLI opens it
+    eo.databases.push_back(o.db);
+    eo.databases.insert(eo.databases.end(), o.more_dbs.begin(), o.more_dbs.end());
+    eo.shard_timeout = o.shard_timeout;
+    const SearchEngine engine(eo);
     Server server(o, engine);
     const tcp::endpoint ep = server.listen(parse_listen(o.listen));
     const std::string host =

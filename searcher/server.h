@@ -14,6 +14,8 @@ namespace rapportsok {
 
 struct ServeOptions {
     std::string db;
+    std::vector<std::string> more_dbs;      // --db again: shards searched with db as one
+    double shard_timeout = 2.0;             // seconds a remote shard has to answer
     std::string listen = "127.0.0.1:8080";  // HOST:PORT, [V6]:PORT or PORT (loopback); port 0: any
     bool log_queries = false;               // the access log shows query strings
     unsigned threads = 0;                   // 0: one per core

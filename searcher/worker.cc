@@ -2,6 +2,9 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <map>
+#include <nlohmann/json.hpp>
 #include <utility>
 
 #include "indexer/common/errors.h"
@@ -17,52 +20,84 @@ std::string database_state(const Xapian::Database& db) {
     }
 }
 
-Xapian::Database open_database(const std::string& path, const Analyzer& analyzer) {
-    const std::string create = "create it with: indexer --db " + path + " corpus";
-    struct stat st;
-    if (::stat(path.c_str(), &st) != 0)
-        throw UsageError("no database at " + path + " (" + create + ")");
-    Xapian::Database db;
-    try {
-        db = Xapian::Database(path);
-    } catch (const Xapian::DatabaseOpeningError& e) {
-        throw UsageError("cannot open the database at " + path + ": " + e.get_msg() + " (" +
-                         create + ")");
-    } catch (const Xapian::DatabaseCorruptError& e) {
-        throw UsageError("the database at " + path + " is corrupt: " + e.get_msg() +
-                         " (rebuild it: remove it, then " + create + ")");
-    }
-    std::string fp = db.get_metadata(meta::kAnalysis);
-    if (fp.empty() && db.get_doccount() == 0)
-        throw UsageError("the database at " + path + " is empty (" + create + ")");
-    if (fp != analyzer.fingerprint())
-        throw UsageError("the database at " + path + " was built with another analysis (" + fp +
-                         "; this searcher uses " + analyzer.fingerprint() + "): rebuild it with " +
-                         "indexer");
-    return db;
-}
-
 // ---- Revision
 
-const std::vector<std::string>& Revision::chapter_order(const Xapian::Database& db) const {
-    std::call_once(chapters_once_,
-                   [&] { chapters_ = decode_chapters(db.get_metadata(meta::kChapters)); });
+void Revision::read_summaries(const std::vector<Xapian::Database>& shards) const {
+    std::call_once(summaries_once_, [&] {
+        if (shards.size() == 1) {
+            chapters_ = decode_chapters(shards[0].get_metadata(meta::kChapters));
+            acronyms_ = shards[0].get_metadata(meta::kAcronyms);
+            return;
+        }
+        // One database's summaries are the union of its file records in file order
+        // (IndexWriter::update_summaries): the shards' files merged, the same union.
+        std::map<std::string, nlohmann::json> files;
+        std::vector<std::string> chapters_left;  // of shards without per-file summaries
+        nlohmann::json acronyms_left = nlohmann::json::array();
+        for (const Xapian::Database& db : shards) {
+            const std::string by_file = db.get_metadata(meta::kFileSummaries);
+            nlohmann::json j = nlohmann::json::parse(by_file, nullptr, false);
+            if (!by_file.empty() && j.is_object()) {
+                for (auto it = j.begin(); it != j.end(); ++it) files.emplace(it.key(), it.value());
+                continue;
+            }
+            for (const std::string& c : decode_chapters(db.get_metadata(meta::kChapters)))
+                chapters_left.push_back(c);
+            for (const auto& [a, d] : decode_acronyms(db.get_metadata(meta::kAcronyms)))
+                acronyms_left.push_back({a, d});
+        }
+        nlohmann::json acronyms = nlohmann::json::array();
+        auto add_chapter = [&](const std::string& c) {
+            if (std::find(chapters_.begin(), chapters_.end(), c) == chapters_.end())
+                chapters_.push_back(c);
+        };
+        auto add_acronym = [&](const nlohmann::json& a) {
+            if (a.is_array() && a.size() == 2 && a[0].is_string() && a[1].is_string() &&
+                std::find(acronyms.begin(), acronyms.end(), a) == acronyms.end())
+                acronyms.push_back(a);
+        };
+        for (const auto& [file, summary] : files) {
+            if (!summary.is_array() || summary.size() != 2) continue;
+            for (const auto& c : summary[0])
+                if (c.is_string()) add_chapter(c.get<std::string>());
+            for (const auto& a : summary[1]) add_acronym(a);
+        }
+        for (const std::string& c : chapters_left) add_chapter(c);
+        for (const auto& a : acronyms_left) add_acronym(a);
+        acronyms_ = acronyms.empty()
+                        ? ""
+                        : acronyms.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    });
+}
+
+const std::vector<std::string>& Revision::chapter_order(
+    const std::vector<Xapian::Database>& shards) const {
+    read_summaries(shards);
     return chapters_;
 }
 
-const SynonymGroups& Revision::synonyms(const Xapian::Database& db, const Analyzer& analyzer,
+const SynonymGroups& Revision::synonyms(const std::vector<Xapian::Database>& shards,
+                                        const Analyzer& analyzer,
                                         const SynonymGroups& builtin) const {
-    std::call_once(synonyms_once_, [&] {
-        synonyms_ = with_acronyms(builtin, db.get_metadata(meta::kAcronyms), analyzer);
-    });
+    read_summaries(shards);
+    std::call_once(synonyms_once_,
+                   [&] { synonyms_ = with_acronyms(builtin, acronyms_, analyzer); });
     return synonyms_;
+}
+
+const Vocabulary& Revision::vocabulary(const Xapian::Database& all) const {
+    std::call_once(vocabulary_once_,
+                   [&] { vocabulary_ = std::make_unique<const Vocabulary>(all); });
+    return *vocabulary_;
 }
 
 // ---- Worker
 
-std::vector<Worker::PathStamp> Worker::stamps() const {
+std::vector<Worker::PathStamp> Worker::stamps(const std::vector<std::string>& stubs) const {
+    std::vector<std::string> paths = core_.options().databases;
+    paths.insert(paths.end(), stubs.begin(), stubs.end());
     std::vector<PathStamp> out;
-    for (const std::string& path : core_.options().databases) {
+    for (const std::string& path : paths) {
         PathStamp s;
         struct stat st;
         if (::stat(path.c_str(), &st) == 0) {
@@ -81,35 +116,133 @@ std::vector<Worker::PathStamp> Worker::stamps() const {
 
 Worker::Worker(EngineCore& core) : core_(core) { analyzer_.configure(parser_); }
 
-Worker::Worker(EngineCore& core, Xapian::Database opened)
-    : core_(core), db_(std::move(opened)), opened_(true) {
-    analyzer_.configure(parser_);
-    stamps_ = stamps();
+void Worker::open_now() {
+    checking_ = true;
+    begin_search();
+    checking_ = false;
+    retry_failed_ = false;
+}
+
+void Worker::begin_search() {
+    const EngineOptions& o = core_.options();
+    if (!listed_ || stamps(stubs_) != stamps_) {
+        // Listed again, and every shard opened afresh: a replaced stub lists other databases.
+        ShardList list = resolve_shards(o.databases);
+        shards_.clear();
+        for (ShardSpec& spec : list.shards) shards_.emplace_back(std::move(spec));
+        stubs_ = std::move(list.stubs);
+        stamps_ = stamps(stubs_);
+        listed_ = true;
+        remote_ = std::any_of(shards_.begin(), shards_.end(),
+                              [](const Shard& s) { return s.spec().remote(); });
+    }
+    // One database is checked as before shards: its errors are the search's. Of several, a
+    // shard may be empty (a sharded folder with fewer reports than shards), and one that fails
+    // is left out.
+    const bool single = shards_.size() == 1;
+    for (Shard& s : shards_) {
+        const bool was_open = s.ok();
+        if (!was_open && !retry_failed_) continue;
+        if (!s.refresh(o.shard_timeout, analyzer_, !single, single) && was_open)
+            // A kept connection that broke (the server restarted, or closed it when idle): one
+            // fresh try now, so that a shard that is back is searched at once.
+            s.refresh(o.shard_timeout, analyzer_, !single, single);
+    }
+    retry_failed_ = true;
+    combine();
 }
 
 void Worker::refresh() {
-    std::vector<PathStamp> now = stamps();
-    if (!opened_ || now != stamps_) {
-        db_ = core_.open();
-        opened_ = true;
-        stamps_ = std::move(now);
-    } else {
-        db_.reopen();
+    const EngineOptions& o = core_.options();
+    const bool single = shards_.size() == 1;
+    for (Shard& s : shards_)
+        if (s.ok()) s.refresh(o.shard_timeout, analyzer_, !single, single);
+    combine();
+}
+
+void Worker::combine() {
+    open_.clear();
+    std::string state;
+    bool known = true;
+    for (Shard& s : shards_) {
+        if (!s.ok()) continue;
+        open_.push_back(s.db());
+        known = known && !s.state().empty();
+        state += (state.empty() ? "" : ";") + s.spec().name + "=" + s.state();
     }
-    std::string state = database_state(db_);
-    // The one place where what was read from the index is dropped: on another revision, or on
-    // every search when the revision cannot be known.
+    if (open_.empty()) {
+        std::string why;
+        for (const Shard& s : shards_)
+            why += (why.empty() ? "" : "; ") + s.spec().name + ": " + s.error();
+        if (shards_.size() == 1) throw UsageError("cannot search " + why);
+        throw UsageError("no shard could be searched (" + why + ")");
+    }
+    if (open_.size() == 1) {
+        db_ = open_.front();
+    } else {
+        db_ = Xapian::Database();
+        for (const Xapian::Database& d : open_) db_.add_database(d);
+    }
+    if (checking_) return;
+    if (shards_.size() == 1 && !remote_) state = database_state(db_);  // as before shards
+    if (!known) state.clear();
+    // The one place where what was read from the index is dropped: on another revision (or
+    // other shards), or on every search when the revision cannot be known.
     if (!revision_ || state.empty() || state != revision_->state()) {
         revision_ = core_.revision_for(state);
         caches_.clear();
     }
 }
 
+bool Worker::drop_failed(const Xapian::Error& e) {
+    const double timeout = core_.options().shard_timeout;
+    bool dropped = false;
+    for (Shard& s : shards_) {
+        if (s.ok() && error_names_shard(e, s.spec())) {
+            s.fail(shard_error_message(e, timeout));
+            dropped = true;
+        }
+    }
+    if (!dropped) {
+        // Xapian names no connection for one that was closed: each remote shard is asked.
+        for (Shard& s : shards_)
+            if (s.ok() && s.spec().remote() && !s.keep_alive(timeout)) dropped = true;
+    }
+    if (!dropped) return false;
+    combine();
+    return true;
+}
+
+ShardReport Worker::shard_report() const {
+    ShardReport r;
+    r.total = static_cast<int>(shards_.size());
+    r.ok = 0;
+    for (const Shard& s : shards_) {
+        if (s.ok())
+            ++r.ok;
+        else
+            r.failed.push_back({s.spec().name, s.error()});
+    }
+    return r;
+}
+
+void Worker::keep_alive(double idle) {
+    const auto now = std::chrono::steady_clock::now();
+    const auto after = std::chrono::duration<double>(idle);
+    for (Shard& s : shards_)
+        if (s.ok() && s.spec().remote() && now - s.last_used() >= after)
+            s.keep_alive(core_.options().shard_timeout);
+}
+
 const SynonymGroups& Worker::synonyms() {
-    return revision_->synonyms(db_, analyzer_, core_.builtin_synonyms(analyzer_));
+    return revision_->synonyms(open_, analyzer_, core_.builtin_synonyms(analyzer_));
 }
 
 const EnglishDictionary& Worker::english() { return core_.english(); }
+
+std::string Worker::spelling_suggestion(const std::string& word, unsigned max_edits) {
+    return revision_->vocabulary(db_).suggest(word, max_edits);
+}
 
 ExpandSources Worker::expand_sources() {
     return ExpandSources{db_, analyzer_, [this]() -> const SynonymGroups& { return synonyms(); },
@@ -121,20 +254,40 @@ ExpandSources Worker::expand_sources() {
 
 EngineCore::EngineCore(EngineOptions options) : options_(std::move(options)) {
     if (options_.databases.empty()) throw UsageError("no database given");
+    if (!(options_.shard_timeout > 0) || options_.shard_timeout > 3600)
+        throw UsageError("the shard timeout is a number of seconds above 0, at most 3600");
     // Opened (and checked) now, so that a missing or foreign database is said at once; the
-    // handle becomes the first worker's.
-    idle_.push_back(std::make_unique<Worker>(*this, open()));
+    // handles become the first worker's.
+    auto first = std::make_unique<Worker>(*this);
+    first->open_now();
+    const bool remote = first->has_remote();
+    idle_.push_back(std::move(first));
+    if (remote && options_.keep_alive > 0) keeper_ = std::thread([this] { keep_alive_loop(); });
 }
 
-EngineCore::~EngineCore() = default;
+EngineCore::~EngineCore() {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        stopping_ = true;
+    }
+    stop_.notify_all();
+    if (keeper_.joinable()) keeper_.join();
+}
 
-Xapian::Database EngineCore::open() const {
-    Analyzer analyzer;
-    if (options_.databases.size() == 1) return open_database(options_.databases.front(), analyzer);
-    Xapian::Database all;
-    for (const std::string& path : options_.databases)
-        all.add_database(open_database(path, analyzer));
-    return all;
+void EngineCore::keep_alive_loop() {
+    const double every = options_.keep_alive / 2;
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (!stop_.wait_for(lock, std::chrono::duration<double>(every), [&] { return stopping_; })) {
+        // One idle worker at a time, so that searches meanwhile find the others.
+        for (size_t n = idle_.size(); n > 0 && !stopping_; --n) {
+            std::unique_ptr<Worker> w = std::move(idle_.front());
+            idle_.erase(idle_.begin());
+            lock.unlock();
+            w->keep_alive(every);
+            lock.lock();
+            idle_.push_back(std::move(w));
+        }
+    }
 }
 
 std::shared_ptr<const Revision> EngineCore::revision_for(const std::string& state) {

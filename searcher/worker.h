@@ -6,9 +6,11 @@
 
 #include <xapian.h>
 
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "indexer/common/analysis.h"
@@ -17,7 +19,9 @@
 #include "searcher/expand.h"
 #include "searcher/facets.h"
 #include "searcher/memo.h"
+#include "searcher/shards.h"
 #include "searcher/snippet.h"
+#include "searcher/spelling.h"
 
 namespace rapportsok {
 
@@ -27,10 +31,6 @@ class EngineCore;
 // databases at once). What is computed from the index stays valid while it is unchanged.
 std::string database_state(const Xapian::Database& db);
 
-// Opens a database read-only; throws UsageError when it is missing, unreadable, empty or built
-// with another analysis.
-Xapian::Database open_database(const std::string& path, const Analyzer& analyzer);
-
 // What is computed from one database revision and shared by every worker on it: each part made
 // when first needed (from the asking worker's handle, on this very revision), never changed after.
 class Revision {
@@ -38,17 +38,26 @@ class Revision {
     explicit Revision(std::string state) : state_(std::move(state)) {}
     const std::string& state() const { return state_; }
 
-    // The chapter headings in report order (meta::kChapters).
-    const std::vector<std::string>& chapter_order(const Xapian::Database& db) const;
-    // The synonyms file's groups and the acronyms the reports define (meta::kAcronyms).
-    const SynonymGroups& synonyms(const Xapian::Database& db, const Analyzer& analyzer,
-                                  const SynonymGroups& builtin) const;
+    // The chapter headings in report order (meta::kChapters; over several shards, their files'
+    // chapters merged in file order, as one database of them all would list them).
+    const std::vector<std::string>& chapter_order(
+        const std::vector<Xapian::Database>& shards) const;
+    // The synonyms file's groups and the acronyms the reports define (meta::kAcronyms, merged
+    // alike).
+    const SynonymGroups& synonyms(const std::vector<Xapian::Database>& shards,
+                                  const Analyzer& analyzer, const SynonymGroups& builtin) const;
+    // The words of the passages, for spelling suggestions (searcher/spelling.h).
+    const Vocabulary& vocabulary(const Xapian::Database& all) const;
 
   private:
+    void read_summaries(const std::vector<Xapian::Database>& shards) const;
+
     const std::string state_;
-    mutable std::once_flag chapters_once_, synonyms_once_;
+    mutable std::once_flag summaries_once_, synonyms_once_, vocabulary_once_;
     mutable std::vector<std::string> chapters_;
+    mutable std::string acronyms_;  // as meta::kAcronyms holds them
     mutable SynonymGroups synonyms_;
+    mutable std::unique_ptr<const Vocabulary> vocabulary_;
 };
 
 // A worker's caches of what it read from the index: valid for one revision, emptied together
@@ -64,31 +73,49 @@ struct RevisionCaches {
     }
 };
 
-// What one search at a time uses: a database handle, the analysis (its stemmer is not
-// thread-safe), a configured query parser, and the caches. Borrowed from the engine for one
-// search (EngineCore::lease), never used by two threads at once.
+// What one search at a time uses: a handle on each shard and one on those that answer, the
+// analysis (its stemmer is not thread-safe), a configured query parser, and the caches. Borrowed
+// from the engine for one search (EngineCore::lease), never used by two threads at once.
 class Worker {
   public:
-    // Opens the engine's databases at its first refresh.
+    // Opens the engine's shards at its first search.
     explicit Worker(EngineCore& core);
-    // With a handle already opened (and checked) on them.
-    Worker(EngineCore& core, Xapian::Database opened);
     Worker(const Worker&) = delete;
     Worker& operator=(const Worker&) = delete;
 
-    // Brings the handle to the newest revision (or opens it afresh when a stub file was
-    // replaced); on another revision than before, takes that revision's shared data and empties
-    // the caches. Called before each search, and again when a revision is discarded under it.
+    // Before a search: the shards listed again when a stub file was replaced (indexer --rebuild,
+    // xapian-replicate), then each one opened (again, for one that failed at an earlier search
+    // or whose kept connection broke) or brought to its newest revision; the handle searched is
+    // the ones that answered, and on another revision than before, that revision's shared data
+    // is taken and the caches emptied. Throws UsageError when no shard answers.
+    void begin_search();
+    // Again, when the revision read was discarded under a search: no failed shard is retried.
     void refresh();
+    // begin_search() for the engine's constructor, which says at once what cannot be opened; the
+    // search after it does not try again what just failed.
+    void open_now();
+    // A search failed on a connection (e): the shard it names, or each remote one that no longer
+    // answers, is left out of this search and opened anew at the next. False when no shard is
+    // to blame.
+    bool drop_failed(const Xapian::Error& e);
+    // Which shards this search spans, and why any is left out.
+    ShardReport shard_report() const;
+    bool has_remote() const { return remote_; }
+    // This search spans one local database (no shard is remote, one answered).
+    bool one_local_database() const { return !remote_ && open_.size() == 1; }
+    // Pings the remote shards not used for `idle` seconds (EngineCore's keep-alive thread).
+    void keep_alive(double idle);
 
     Xapian::Database& db() { return db_; }
     const Analyzer& analyzer() const { return analyzer_; }
     // Configured by the analysis once; the parse sets what differs per query.
     Xapian::QueryParser& parser() { return parser_; }
     const Revision& revision() const { return *revision_; }
-    const std::vector<std::string>& chapter_order() { return revision_->chapter_order(db_); }
+    const std::vector<std::string>& chapter_order() { return revision_->chapter_order(open_); }
     const SynonymGroups& synonyms();
     const EnglishDictionary& english();
+    // The index's word nearest to word within max_edits edits, or "" (searcher/spelling.h).
+    std::string spelling_suggestion(const std::string& word, unsigned max_edits);
     // Whether what is read from the index may be kept: not when the revision is unknown.
     bool caching() const { return !revision_->state().empty(); }
     RevisionCaches& caches() { return caches_; }
@@ -97,8 +124,8 @@ class Worker {
     ExpandSources expand_sources();
 
   private:
-    // What a database path was when it was opened: a stub file replaced by another (indexer
-    // --rebuild renames a new one over it) is a new database, which reopen() would not read.
+    // What a database path was when it was read: a stub file replaced by another (indexer
+    // --rebuild renames a new one over it) lists other databases, which reopen() would not read.
     struct PathStamp {
         bool exists = false, regular = false;
         unsigned long long dev = 0, ino = 0;
@@ -109,12 +136,20 @@ class Worker {
         }
         bool operator!=(const PathStamp& o) const { return !(*this == o); }
     };
-    std::vector<PathStamp> stamps() const;
+    std::vector<PathStamp> stamps(const std::vector<std::string>& stubs) const;
+    // db_ and the revision from the shards that are open.
+    void combine();
 
     EngineCore& core_;
-    Xapian::Database db_;
-    bool opened_ = false;
-    std::vector<PathStamp> stamps_;  // of the database paths, when db_ was opened
+    std::vector<Shard> shards_;
+    std::vector<std::string> stubs_;  // the stub files shards_ was read from
+    std::vector<PathStamp> stamps_;   // of the database paths and stubs_, when read
+    bool listed_ = false;
+    bool retry_failed_ = true;            // at the next begin_search
+    bool checking_ = false;               // open_now: no revision is taken yet
+    bool remote_ = false;                 // a shard is remote
+    std::vector<Xapian::Database> open_;  // the shards that answered, in order
+    Xapian::Database db_;                 // all of them as one
     Analyzer analyzer_;
     Xapian::QueryParser parser_;
     std::shared_ptr<const Revision> revision_;
@@ -131,8 +166,6 @@ class EngineCore {
     ~EngineCore();
 
     const EngineOptions& options() const { return options_; }
-    // A new handle on every database of the options, checked as open_database does.
-    Xapian::Database open() const;
 
     // The shared data of a revision: the one in use, or a new one (the last two are kept).
     std::shared_ptr<const Revision> revision_for(const std::string& state);
@@ -160,6 +193,9 @@ class EngineCore {
 
   private:
     void give_back(std::unique_ptr<Worker> worker);
+    // Every keep_alive / 2 seconds, each idle worker in turn pings the remote shards it has not
+    // used for that long, so that xapian-tcpsrv (idle timeout 60 s) keeps their connections.
+    void keep_alive_loop();
 
     const EngineOptions options_;
     mutable std::mutex mutex_;  // guards revisions_, newest_ and idle_
@@ -169,6 +205,9 @@ class EngineCore {
     std::once_flag synonyms_once_, english_once_;
     SynonymGroups builtin_synonyms_;
     std::unique_ptr<const EnglishDictionary> english_;
+    std::condition_variable stop_;  // with mutex_: the keep-alive thread ends
+    bool stopping_ = false;
+    std::thread keeper_;
 };
 
 }  // namespace rapportsok

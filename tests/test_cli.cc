@@ -389,6 +389,13 @@ std::string first_id(const std::string& query) {
     return parsed(r)["hits"][0]["id"];
 }
 
+// A stub file listing one remote shard that is down.
+std::string down_shard_stub() {
+    static const testing::TempDir dir;
+    static const std::string stub = dir.write("down.stub", "remote 127.0.0.1:1\n");
+    return stub;
+}
+
 std::vector<Row> searcher_rows() {
     const std::string id = first_id("tortyr");
     return {
@@ -404,6 +411,21 @@ std::vector<Row> searcher_rows() {
          {"tortyr"},
          0,
          [](const testing::Run& r) { CHECK_THAT(r.out, Catch::Contains("passages match")); }},
+        // A second --db: a stub listing a shard server that is not running (port 1).
+        {"--shard-timeout",
+         {"--db", down_shard_stub(), "--shard-timeout", "0.5", "--json", "tortyr"},
+         0,
+         [](const testing::Run& r) {
+             CHECK(parsed(r)["shards"]["ok"] == 1);
+             CHECK(parsed(r)["shards"]["failed"][0]["shard"] == "127.0.0.1:1");
+         }},
+        {"--strict",
+         {"--db", down_shard_stub(), "--strict", "tortyr"},
+         2,
+         [](const testing::Run& r) {
+             CHECK(r.out.empty());
+             CHECK_THAT(r.err, Catch::Contains("--strict: 1 of 2 shards answered"));
+         }},
         {"--limit",
          {"--limit", "2", "--json", "tortyr"},
          0,

@@ -314,6 +314,20 @@ bool section_label_less(const std::string& a, const std::string& b) {
     return section_parts(a) < section_parts(b);
 }
 
+std::string order_key(const std::string& file, int position) {
+    // The file's bytes with NUL escaped, then NUL NUL (less than any escaped byte), then the
+    // position: byte order is (file, position) order, as Xapian's MultiValueKeyMaker makes it.
+    std::string key;
+    key.reserve(file.size() + 12);
+    for (char c : file) {
+        key += c;
+        if (c == '\0') key += '\xff';
+    }
+    key.append("\0\0", 2);
+    key += Xapian::sortable_serialise(position);
+    return key;
+}
+
 std::string id_term(const std::string& id) { return prefix::kId + id; }
 std::string file_term(const std::string& file) {
     std::string term = prefix::kFile + file;

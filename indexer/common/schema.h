@@ -13,8 +13,8 @@ namespace rapportsok {
 
 // Bumped whenever a change makes older databases unreadable or wrongly analysed.
 // 2: document data in binary, not JSON; 3: sub-sections (section labels, parents), the report's
-// title indexed.
-inline constexpr int kSchemaVersion = 3;
+// title indexed; 4: the report-order key (slot::kOrder), which a sort over remote shards needs.
+inline constexpr int kSchemaVersion = 4;
 
 namespace prefix {
 // Free-text fields (stemmed forms carry a leading Z, as Xapian's TermGenerator writes them).
@@ -38,6 +38,9 @@ inline constexpr Xapian::valueno kSection = 1;   // "2.3\tTitle", for facets
 inline constexpr Xapian::valueno kPage = 2;      // sortable_serialise(first page)
 inline constexpr Xapian::valueno kPosition = 3;  // sortable_serialise(ordinal in its report)
 inline constexpr Xapian::valueno kFile = 4;      // file path
+// order_key(file, position): report order in one value, which Xapian's remote backend can sort
+// by (a KeyMaker over kFile and kPosition cannot cross it), and ties of relevance are broken by.
+inline constexpr Xapian::valueno kOrder = 5;
 }  // namespace slot
 
 namespace meta {
@@ -48,6 +51,12 @@ inline constexpr const char* kFilePrefix = "rapportsok:file:";   // + path -> Fi
 inline constexpr const char* kChapters = "rapportsok:chapters";  // JSON array, report order
 inline constexpr const char* kAcronyms =
     "rapportsok:acronyms";  // JSON array of [acronym, definition]
+// The same per file ({"file": [[chapters], [[acronym, definition]...]]}): a search over shards
+// merges them in file order, as one database's summaries are made.
+inline constexpr const char* kFileSummaries = "rapportsok:file-summaries";
+// Changed at every commit that changes the database: what a remote shard's revision is known by
+// (Xapian's remote protocol tells a database's UUID, not its revision).
+inline constexpr const char* kCommit = "rapportsok:commit";
 }  // namespace meta
 
 // Where both programs find the database when --db is not given: $RAPPORTSOK_DB, else index/ in
@@ -85,6 +94,8 @@ std::vector<std::string> decode_chapters(const std::string& data);
 std::vector<std::pair<std::string, std::string>> decode_acronyms(const std::string& data);
 
 std::string section_facet_value(const std::string& label, const std::string& title);
+// The slot::kOrder value: sorts as (file, position) do.
+std::string order_key(const std::string& file, int position);
 
 // "2.3.1" -> {2, 3, 1}; empty for "" or anything but numbers between dots.
 std::vector<int> section_parts(const std::string& label);

@@ -1,0 +1,46 @@
+// Spelling suggestions from the index's own words, computed here rather than by Xapian: its
+// remote backend answers no spelling request (an empty suggestion, no error), and a search over
+// shards must correct a query as one database would. The words are the unprefixed terms every
+// shard lists (Xapian merges the lists of all shards, local and remote, and sums their
+// frequencies), read once per database revision.
+#pragma once
+
+#include <xapian.h>
+
+#include <string>
+#include <vector>
+
+namespace rapportsok {
+
+class Vocabulary {
+  public:
+    // The passages' words of db (one database or several as one).
+    explicit Vocabulary(const Xapian::Database& db);
+
+    // The word nearest to `word` within max_edits edits (insertions, deletions, substitutions
+    // and transpositions of adjacent letters, as Xapian's get_spelling_suggestion counts them,
+    // at most the word's length less one), the one in the most passages among the nearest, the
+    // first in byte order among those; "" when there is none, or when the word itself is in more
+    // passages (Xapian's rule).
+    std::string suggest(const std::string& word, unsigned max_edits) const;
+
+    size_t size() const { return words_; }
+
+  private:
+    // The words of one length in code points: their code points one after another, their
+    // passage counts, and where each one's UTF-8 starts in utf8_.
+    struct Bucket {
+        std::vector<char32_t> code_points;
+        std::vector<Xapian::doccount> freqs;
+        std::vector<size_t> offsets;
+    };
+    std::vector<Bucket> by_length_;
+    std::string utf8_;  // every word, each ended by '\0'
+    size_t words_ = 0;
+};
+
+// Edits between a and b (Levenshtein with transpositions of adjacent code points, the "optimal
+// string alignment" distance), or a number above `bound` once it is certain to exceed it.
+unsigned edit_distance(const char32_t* a, size_t na, const char32_t* b, size_t nb, unsigned bound);
+
+}  // namespace rapportsok
