@@ -464,7 +464,7 @@ QueryPlan plan_query(Worker& worker, const std::string& raw, const RankingWeight
         add_kind(terms, "file \"" + f + "\"");
     }
     plan.has_filter = !kinds.empty();
-    plan.filter = kinds.empty() ? Xapian::Query::MatchAll
+    plan.filter = kinds.empty() ? match_all()
                                 : Xapian::Query(Xapian::Query::OP_AND, kinds.begin(), kinds.end());
 
     std::string text = normalise_query(split.text, analyzer);
@@ -668,7 +668,7 @@ QueryPlan plan_query(Worker& worker, const std::string& raw, const RankingWeight
                                      "the 256 most frequent");
         }
     } else {
-        plan.query = Xapian::Query::MatchAll;
+        plan.query = match_all();
     }
     return plan;
 }

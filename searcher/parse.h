@@ -35,9 +35,14 @@ struct SplitQuery {
 // Takes the filters out of a query. "avsnitt:8 sida:3-4 tortyr" -> text "tortyr".
 SplitQuery split_filters(const std::string& query);
 
+// Every document. Never Xapian::Query::MatchAll: that is one object shared by the process, and
+// copying a Query changes its reference count without a lock, a data race between searches on
+// several threads (the engine's threaded test crashed on it now and then).
+inline Xapian::Query match_all() { return Xapian::Query(std::string()); }
+
 struct QueryPlan {
     Xapian::Query query;   // what to match and rank (no filters)
-    Xapian::Query filter;  // filters only; MatchAll when there are none
+    Xapian::Query filter;  // filters only; match_all() when there are none
     bool has_text = false;
     bool has_filter = false;
     bool plain_words = false;           // the query could not be parsed and was searched as words

@@ -298,7 +298,27 @@ rapportsok::SearchRequest request_for(const std::string& query, int variant) {
     return r;
 }
 
-// The JSON a program would see, without what only a search over shards says ("shards").
+// Scores to 12 significant digits: a shard's weights are summed in another order than one
+// database's, which may differ in the last bit (3.7535185978546943 against ...695).
+void round_scores(json& j) {
+    if (j.is_object()) {
+        for (auto it = j.begin(); it != j.end(); ++it) {
+            if (it.key() == "score" && it->is_number_float()) {
+                std::ostringstream s;
+                s.precision(12);
+                s << it->get<double>();
+                *it = s.str();
+            } else {
+                round_scores(*it);
+            }
+        }
+    } else if (j.is_array()) {
+        for (json& e : j) round_scores(e);
+    }
+}
+
+// The JSON a program would see, without what only a search over shards says ("shards"), its
+// scores rounded (round_scores).
 json answer(const rapportsok::SearchEngine& engine, const rapportsok::SearchRequest& request,
             json* shards = nullptr) {
     try {
@@ -307,6 +327,7 @@ json answer(const rapportsok::SearchEngine& engine, const rapportsok::SearchRequ
         json j = json::parse(out.str());
         if (shards) *shards = j.contains("shards") ? j["shards"] : json();
         j.erase("shards");
+        round_scores(j);
         return j;
     } catch (const rapportsok::UsageError& e) {
         return json(std::string("refused: ") + e.what());
