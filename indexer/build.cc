@@ -1,7 +1,5 @@
 #include "indexer/build.h"
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
@@ -14,75 +12,11 @@
 #include "indexer/common/analysis.h"
 #include "indexer/common/errors.h"
 #include "indexer/common/schema.h"
+#include "indexer/sync.h"
 
 namespace fs = std::filesystem;
 
 namespace rapportsok {
-
-Report load_report(const Source& src) {
-    Report r = structure(src.path, clean(src.text, src.markdown));
-    if (r.passages.empty())
-        throw InputError(src.path, 0,
-                         src.text.find_first_not_of(" \t\n\f") == std::string::npos
-                             ? "holds no text (empty or white space only)"
-                             : "holds no paragraph of text, nothing to index");
-    return r;
-}
-
-namespace {
-
-long recorded_passages(const Xapian::Database& db, const std::string& file) {
-    std::string rec = db.get_metadata(meta::kFilePrefix + file);
-    return rec.empty() ? 0 : decode_file_record(rec).passages;
-}
-
-}  // namespace
-
-long sync_one(IndexWriter& writer, Xapian::WritableDatabase& db, const std::string& f,
-              std::ostream& err, SyncStats& stats, bool& failed) {
-    ++stats.files_seen;
-    try {
-        // Size and mtime as read_source() records them (stat(2), not file_clock, whose epoch
-        // is not the Unix one).
-        struct stat st;
-        if (::stat(f.c_str(), &st) == 0 &&
-            writer.up_to_date(
-                f, static_cast<long long>(st.st_size),
-                static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec,
-                nullptr)) {
-            const long n = recorded_passages(db, f);
-            ++stats.files_unchanged;
-            stats.unchanged += n;
-            return n;
-        }
-        Source src = read_source(f);
-        if (writer.up_to_date(f, src.size, 0, &src.hash)) {
-            // Touched but not changed: remember the new mtime, index nothing.
-            FileRecord r = decode_file_record(db.get_metadata(meta::kFilePrefix + f));
-            r.mtime_ns = src.mtime_ns;
-            db.set_metadata(meta::kFilePrefix + f, encode_file_record(r));
-            ++stats.files_unchanged;
-            stats.unchanged += r.passages;
-            return r.passages;
-        }
-        Report report = load_report(src);
-        for (const std::string& w : report.warnings) err << "indexer: " << w << "\n";
-        FileRecord rec;
-        rec.size = src.size;
-        rec.mtime_ns = src.mtime_ns;
-        rec.hash = src.hash;
-        writer.sync_file(report, rec, stats);
-        ++stats.files_changed;
-        return static_cast<long>(report.passages.size());
-    } catch (const InputError& e) {
-        err << "indexer: " << e.what() << " (not indexed; its earlier state is kept)\n";
-        ++stats.files_failed;
-        const long n = recorded_passages(db, f);
-        stats.unchanged += n;
-        failed = true;
-        return n;
-    }
-}
 
 namespace {
 
@@ -199,14 +133,14 @@ std::vector<std::pair<size_t, size_t>> split_by_size(const std::vector<long long
 // every file in order splits a report's compounds with the words of all reports before it: so
 // each shard first learns the files before its own (read, cleaned and structured again, not
 // written: 0.9 s for the whole 10 MB set), and splits exactly as one thread would.
-void index_shard(Shard& shard, const std::vector<std::string>& files,
+void index_shard(Shard& shard, const std::vector<FileRef>& files,
                  const std::vector<long long>& sizes, Progress& progress, std::atomic<bool>& stop) {
     try {
         Analyzer analyzer;
         IndexWriter writer(shard.db, analyzer);
         for (size_t i = 0; i < shard.begin && !stop; ++i) {
             try {
-                writer.learn_words(load_report(read_source(files[i])));
+                writer.learn_words(load_report(read_source(files[i].path), files[i].path));
             } catch (const InputError&) {
                 // Bad input: one thread learns nothing from it either. Its shard reports it.
             }
@@ -214,8 +148,8 @@ void index_shard(Shard& shard, const std::vector<std::string>& files,
         shard.db.set_metadata(meta::kSchema, std::to_string(kSchemaVersion));
         shard.db.set_metadata(meta::kAnalysis, analyzer.fingerprint());
         for (size_t i = shard.begin; i < shard.end && !stop; ++i) {
-            const long passages =
-                sync_one(writer, shard.db, files[i], shard.messages, shard.stats, shard.failed);
+            const long passages = sync_one(writer, shard.db, target_of(files[i]), shard.messages,
+                                           shard.stats, shard.failed);
             progress.advance(1, passages, sizes[i]);
         }
     } catch (...) {
@@ -226,15 +160,14 @@ void index_shard(Shard& shard, const std::vector<std::string>& files,
 
 }  // namespace
 
-Xapian::WritableDatabase build_database(const std::vector<std::string>& files, const fs::path& out,
+Xapian::WritableDatabase build_database(const std::vector<FileRef>& files, const fs::path& out,
                                         const fs::path& work, const BuildSettings& settings,
                                         Progress& progress, std::ostream& err, SyncStats& stats,
                                         bool& failed) {
     std::vector<long long> sizes;
     long long bytes = 0;
-    for (const std::string& f : files) {
-        struct stat st;
-        sizes.push_back(::stat(f.c_str(), &st) == 0 ? static_cast<long long>(st.st_size) : 0);
+    for (const FileRef& f : files) {
+        sizes.push_back(file_size(f.path));
         bytes += sizes.back();
     }
     const BuildPlan plan = plan_build(settings, files.size(), bytes);

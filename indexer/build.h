@@ -9,23 +9,13 @@
 #include <string>
 #include <vector>
 
+#include "indexer/files.h"
 #include "indexer/progress.h"
 #include "indexer/read.h"
 #include "indexer/structure.h"
 #include "indexer/write.h"
 
 namespace rapportsok {
-
-// The report in a file's text. A file with no text (empty, white space only, headings only)
-// has nothing to index: bad input like any other (InputError naming the file).
-Report load_report(const Source& src);
-
-// Brings one file in step: skipped when size and mtime (or, touched, its content hash) are as
-// recorded, else read, cleaned, structured and written. Bad input is reported on err and
-// counted in stats; the file keeps its earlier state in the database. Returns the passages the
-// file has now, for the progress bar.
-long sync_one(IndexWriter& writer, Xapian::WritableDatabase& db, const std::string& file,
-              std::ostream& err, SyncStats& stats, bool& failed);
 
 // What xapian-check finds wrong with the database in dir: every table read through, compressed
 // tags decompressed (Xapian 1.4 misreads some it wrote itself: schema.cc); empty when nothing.
@@ -77,7 +67,7 @@ class FlushThreshold {
 // new database open for writing, committed and holding its lock; work is removed. Throws as a
 // sync does (a Xapian::DatabaseError when writing fails), leaving out to be removed by the
 // caller.
-Xapian::WritableDatabase build_database(const std::vector<std::string>& files,
+Xapian::WritableDatabase build_database(const std::vector<FileRef>& files,
                                         const std::filesystem::path& out,
                                         const std::filesystem::path& work,
                                         const BuildSettings& settings, Progress& progress,

@@ -27,9 +27,11 @@
 #include "indexer/common/analysis.h"
 #include "indexer/common/errors.h"
 #include "indexer/common/schema.h"
+#include "indexer/files.h"
 #include "indexer/progress.h"
 #include "indexer/read.h"
 #include "indexer/structure.h"
+#include "indexer/sync.h"
 #include "indexer/watch.h"
 #include "indexer/write.h"
 
@@ -135,110 +137,58 @@ long count_terms(const Xapian::Database& db) {
     return n;
 }
 
-int check(const IndexOptions& o, const std::vector<std::string>& files, std::ostream& out,
-          std::ostream& err) {
+// What a sync would change, by file: new, changed, renamed, removed; unreadable files are
+// reported on err too, and make the status 2 (as a sync's is).
+int check(const IndexOptions& o, const FileSet& set, std::ostream& out, std::ostream& err) {
     Xapian::Database db;
     try {
         db = Xapian::Database(o.db);
     } catch (const Xapian::DatabaseOpeningError&) {
         throw UsageError("no database at " + o.db + " (run indexer first)");
     }
-    std::set<std::string> indexed;
-    const std::string pfx = meta::kFilePrefix;
-    for (auto it = db.metadata_keys_begin(pfx); it != db.metadata_keys_end(pfx); ++it)
-        indexed.insert((*it).substr(pfx.size()));
-    std::vector<std::pair<std::string, std::string>> stale;  // file, why
-    for (const std::string& f : files) {
-        auto rec = db.get_metadata(pfx + f);
-        if (rec.empty()) {
-            stale.emplace_back(f, "new");
+    const SyncPlan plan = plan_sync(db, set);
+    struct Stale {
+        std::string file, state, from;
+    };
+    std::vector<Stale> stale;
+    bool unreadable = set.failed;
+    for (size_t i = 0; i < plan.targets.size(); ++i) {
+        const SyncTarget& t = plan.targets[i];
+        const std::string& from = plan.continues[i];
+        if (from.empty()) {
+            stale.push_back({t.name, "new", ""});
             continue;
         }
-        indexed.erase(f);
-        FileRecord r = decode_file_record(rec);
+        if (from != t.name) {
+            stale.push_back({t.name, "renamed", from});
+            continue;
+        }
+        const FileRecord r = decode_file_record(db.get_metadata(meta::kFilePrefix + t.name));
         try {
-            Source src = read_source(f);
-            if (src.hash != r.hash) stale.emplace_back(f, "changed");
+            if (read_source(t.path).hash != r.hash) stale.push_back({t.name, "changed", ""});
         } catch (const InputError& e) {
             err << "indexer: " << e.what() << "\n";
-            stale.emplace_back(f, "unreadable");
+            stale.push_back({t.name, "unreadable", ""});
+            unreadable = true;
         }
     }
-    for (const std::string& f : indexed) stale.emplace_back(f, "removed");
+    for (const std::string& f : plan.removed) stale.push_back({f, "removed", ""});
     if (o.json) {
         json j = json::array();
-        for (auto& [f, why] : stale) j.push_back({{"file", f}, {"state", why}});
+        for (const Stale& s : stale) {
+            j.push_back({{"file", s.file}, {"state", s.state}});
+            if (!s.from.empty()) j.back()["from"] = s.from;
+        }
         out << dump({{"up_to_date", stale.empty()}, {"out_of_date", j}}) << "\n";
     } else {
-        for (auto& [f, why] : stale) out << why << ": " << f << "\n";
+        for (const Stale& s : stale)
+            out << s.state << ": " << (s.from.empty() ? "" : s.from + " -> ") << s.file << "\n";
         if (stale.empty()) out << "database " << o.db << " is up to date\n";
     }
-    return stale.empty() ? 0 : 1;
+    return unreadable ? 2 : stale.empty() ? 0 : 1;
 }
 
 }  // namespace
-
-bool indexable_name(const std::string& filename) {
-    fs::path p(filename);
-    std::string ext = p.extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    // Text and Markdown; PDF, HTML, DOCX and ODT through their converters (indexer/convert.h).
-    static const std::set<std::string> kExtensions = {".txt",  ".md",  ".markdown", ".pdf",
-                                                      ".html", ".htm", ".docx",     ".odt"};
-    return !filename.empty() && filename[0] != '.' && kExtensions.count(ext) > 0;
-}
-
-std::vector<std::string> collect_files(const std::vector<std::string>& paths, std::ostream& err,
-                                       bool& failed) {
-    std::vector<std::string> files;
-    for (const std::string& given : paths) {
-        fs::path p = fs::path(given).lexically_normal();
-        std::error_code ec;
-        fs::file_status st = fs::status(p, ec);
-        if (ec || !fs::exists(st)) {
-            // A symbolic link loop shows up here too: status() cannot resolve it.
-            err << "indexer: " << given << ": "
-                << (ec ? ec.message() : std::string("no such file or folder")) << "\n";
-            failed = true;
-            continue;
-        }
-        if (!fs::is_directory(st)) {
-            files.push_back(p.string());
-            continue;
-        }
-        std::vector<std::string> found;
-        fs::recursive_directory_iterator it(p, fs::directory_options::skip_permission_denied, ec);
-        for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-            const fs::directory_entry& e = *it;
-            std::error_code ec2;
-            if (e.is_directory(ec2) && e.path().filename().string().rfind('.', 0) == 0) {
-                it.disable_recursion_pending();
-                continue;
-            }
-            if (!e.is_regular_file(ec2)) {
-                if (e.is_symlink(ec2) && !fs::exists(e.path(), ec2) &&
-                    indexable_name(e.path().filename().string())) {
-                    err << "indexer: " << e.path().string()
-                        << ": broken or looping symbolic link\n";
-                    failed = true;
-                }
-                continue;
-            }
-            if (indexable_name(e.path().filename().string()))
-                found.push_back(e.path().lexically_normal().string());
-        }
-        if (ec) {
-            err << "indexer: " << given << ": " << ec.message() << "\n";
-            failed = true;
-        }
-        std::sort(found.begin(), found.end());
-        files.insert(files.end(), found.begin(), found.end());
-    }
-    std::sort(files.begin(), files.end());
-    files.erase(std::unique(files.begin(), files.end()), files.end());
-    return files;
-}
 
 namespace {
 
@@ -314,23 +264,18 @@ Xapian::WritableDatabase open_for_writing(const std::string& db, bool wait, std:
     }
 }
 
-long long file_size(const std::string& file) {
-    struct stat st;
-    return ::stat(file.c_str(), &st) == 0 ? static_cast<long long>(st.st_size) : 0;
-}
-
-long long total_size(const std::vector<std::string>& files) {
+long long total_size(const FileSet& set) {
     long long n = 0;
-    for (const std::string& f : files) n += file_size(f);
+    for (const FileRef& f : set.files) n += file_size(f.path);
     return n;
 }
 
 // The bar goes to options.progress, the terminal, when main() found one; nowhere otherwise.
-std::unique_ptr<Progress> make_progress(const IndexOptions& o,
-                                        const std::vector<std::string>& files, std::ostream& err) {
+std::unique_ptr<Progress> make_progress(const IndexOptions& o, const FileSet& files,
+                                        std::ostream& err) {
     const bool terminal = o.progress != nullptr && !o.quiet;
     return std::make_unique<Progress>(terminal ? *o.progress : err, terminal,
-                                      static_cast<long>(files.size()),
+                                      static_cast<long>(files.files.size()),
                                       terminal ? total_size(files) : 0);
 }
 
@@ -339,71 +284,6 @@ BuildSettings build_settings(const IndexOptions& o) {
     s.jobs = o.jobs;
     s.memory_mb = o.memory_mb;
     return s;
-}
-
-// Within a transaction Xapian keeps value and spelling changes in memory until the commit
-// (postings it writes out every XAPIAN_FLUSH_THRESHOLD documents): a sync that adds a whole
-// corpus would hold them all (398 MB RSS for the 50 MB set). Opening a value stream and the
-// spelling word list writes them into their tables, uncommitted, as glass does before it reads
-// them (glass_database.cc: open_value_list, open_spelling_wordlist); readers still see the
-// last commit, and a kill still leaves it.
-void write_out_buffers(Xapian::WritableDatabase& db) {
-    (void)db.valuestream_begin(slot::kChapter);
-    (void)db.spellings_begin();
-}
-
-// Brings the database in step with the files, as one transaction: a reader sees all of this
-// run's changes or none, and a killed run leaves the last committed state. Buffers are
-// written out every `buffered` documents.
-void sync_into(Xapian::WritableDatabase& db, const std::vector<std::string>& files,
-               const std::string& db_name, long buffered, Progress& progress, std::ostream& err,
-               SyncStats& stats, bool& failed) {
-    Analyzer analyzer;
-    const std::string fp = analyzer.fingerprint();
-    std::string stored = db.get_metadata(meta::kAnalysis);
-    if (!stored.empty() && stored != fp && db.get_doccount() > 0)
-        throw UsageError("database " + db_name + " was built with another analysis (" + stored +
-                         "); run indexer --rebuild");
-
-    IndexWriter writer(db, analyzer);
-    std::set<std::string> keep;  // files to keep in the database (present, or failed to read)
-    db.begin_transaction();
-    try {
-        // Written only when they differ, so that a run that changes nothing commits nothing
-        // and readers are not sent to reopen for no reason.
-        const std::string schema = std::to_string(kSchemaVersion);
-        if (db.get_metadata(meta::kSchema) != schema) db.set_metadata(meta::kSchema, schema);
-        if (stored != fp) db.set_metadata(meta::kAnalysis, fp);
-        long written_out = 0;  // documents written when the buffers were last written out
-        for (const std::string& f : files) {
-            keep.insert(f);
-            const long written = stats.added + stats.updated + stats.relined;
-            if (written - written_out >= buffered) {
-                write_out_buffers(db);
-                written_out = written;
-            }
-            // Messages are whole lines, written with the bar off the screen.
-            std::ostringstream messages;
-            const long passages = sync_one(writer, db, f, messages, stats, failed);
-            if (!messages.str().empty()) {
-                progress.clear();
-                err << messages.str() << std::flush;
-            }
-            progress.advance(1, passages, file_size(f));
-        }
-        for (const std::string& f : writer.indexed_files())
-            if (!keep.count(f)) writer.remove_file(f, stats);
-        if (stats.files_changed || stats.files_removed) writer.update_summaries();
-        progress.stage("committing");
-        db.commit_transaction();
-        progress.clear();
-    } catch (...) {
-        try {
-            db.cancel_transaction();
-        } catch (...) {
-        }
-        throw;
-    }
 }
 
 std::string plural(long n, const char* one, const char* many) {
@@ -427,6 +307,7 @@ void print_summary(const IndexOptions& o, Xapian::Database& db, const SyncStats&
                     {"changed", stats.files_changed},
                     {"unchanged", stats.files_unchanged},
                     {"removed", stats.files_removed},
+                    {"renamed", stats.files_renamed},
                     {"failed", stats.files_failed},
                     {"total", files}}},
                   {"passages",
@@ -444,6 +325,7 @@ void print_summary(const IndexOptions& o, Xapian::Database& db, const SyncStats&
     }
     if (o.quiet) return;
     out << plural(stats.files_changed, "file", "files") << " changed";
+    if (stats.files_renamed) out << ", " << stats.files_renamed << " renamed";
     if (stats.files_removed) out << ", " << stats.files_removed << " removed";
     if (stats.files_failed) out << ", " << stats.files_failed << " failed";
     out << ": " << plural(stats.added, "passage", "passages") << " added, " << stats.updated
@@ -502,8 +384,8 @@ int run_rebuild(const IndexOptions& o, std::ostream& out, std::ostream& err) {
     std::error_code ec;
     if (!fs::exists(fs::symlink_status(stub, ec))) return run_sync(o, out, err);
     check_db_folder(o.db);
-    bool failed = false;
-    std::vector<std::string> files = collect_files(o.paths, err, failed);
+    const FileSet files = collect_files(o.paths, err);
+    bool failed = files.failed;
 
     // Holding the current database's lock keeps every other indexer out until the new one is
     // in place: nothing can be written to the generation that is about to be replaced.
@@ -533,7 +415,7 @@ int run_rebuild(const IndexOptions& o, std::ostream& out, std::ostream& err) {
         RemoveOnExit guard{fresh};  // kept once built
         Xapian::WritableDatabase db;
         try {
-            db = build_database(files, fresh, gens / (fresh.filename().string() + ".build"),
+            db = build_database(files.files, fresh, gens / (fresh.filename().string() + ".build"),
                                 build_settings(o), *progress, err, stats, failed);
         } catch (const Xapian::DatabaseError& e) {
             throw_write_failed(o.db, e);
@@ -590,9 +472,9 @@ void exchange(const fs::path& dir, const fs::path& built) {
 // shards, merged and compacted beside the database (in .NAME.build), then exchanged with the
 // empty database folder. The new database is open for writing, and so locked, when it is put
 // in place: an indexer that opens the path then is told it is busy, as before.
-int full_build(const IndexOptions& o, Xapian::WritableDatabase& empty,
-               const std::vector<std::string>& files, std::chrono::steady_clock::time_point t0,
-               std::ostream& out, std::ostream& err, bool failed) {
+int full_build(const IndexOptions& o, Xapian::WritableDatabase& empty, const FileSet& files,
+               std::chrono::steady_clock::time_point t0, std::ostream& out, std::ostream& err,
+               bool failed) {
     const fs::path dir = resolve(o.db);
     const fs::path work = dir.parent_path() / ("." + dir.filename().string() + ".build");
     RemoveOnExit cleanup{work};
@@ -603,8 +485,8 @@ int full_build(const IndexOptions& o, Xapian::WritableDatabase& empty,
     SyncStats stats;
     Xapian::WritableDatabase db;
     try {
-        db = build_database(files, work / "db", work / "shards", build_settings(o), *progress, err,
-                            stats, failed);
+        db = build_database(files.files, work / "db", work / "shards", build_settings(o), *progress,
+                            err, stats, failed);
     } catch (const Xapian::DatabaseCorruptError& e) {
         throw_corrupt(o.db, e.get_description());
     } catch (const Xapian::DatabaseError& e) {
@@ -623,8 +505,8 @@ int full_build(const IndexOptions& o, Xapian::WritableDatabase& empty,
 
 int run_sync(const IndexOptions& o, std::ostream& out, std::ostream& err) {
     const auto t0 = std::chrono::steady_clock::now();
-    bool failed = false;
-    std::vector<std::string> files = collect_files(o.paths, err, failed);
+    const FileSet files = collect_files(o.paths, err);
+    bool failed = files.failed;
     check_db_folder(o.db);
     Xapian::WritableDatabase db;
     // A sync's one transaction buffers what a single writer may.
@@ -656,16 +538,17 @@ int run_index(const IndexOptions& o, std::ostream& out, std::ostream& err) {
     if (o.rebuild) return run_rebuild(o, out, err);
     if (!o.dry_run && !o.check) return run_sync(o, out, err);
 
-    bool failed = false;
-    std::vector<std::string> files = collect_files(o.paths, err, failed);
-    if (o.check) {
-        int status = check(o, files, out, err);
-        return failed ? 2 : status;
-    }
-    for (const std::string& f : files) {
+    const FileSet files = collect_files(o.paths, err);
+    if (o.check) return check(o, files, out, err);
+    bool failed = files.failed;
+    for (const FileRef& f : files.files) {
         try {
-            Report r = load_report(read_source(f));
+            const Source src = read_source(f.path);
+            Report r = load_report(src, f.path);
             for (const std::string& w : r.warnings) err << "indexer: " << w << "\n";
+            if (r.passages.empty())
+                err << "indexer: " << f.path << ": " << why_no_passages(src)
+                    << ", nothing to index\n";
             for (const Passage& p : r.passages) {
                 if (o.json) {
                     out << dump(passage_json(p)) << "\n";

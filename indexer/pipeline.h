@@ -41,13 +41,4 @@ class DatabaseBusy : public UsageError {
     using UsageError::UsageError;
 };
 
-// Files to index under the given paths: files as given, folders walked for *.txt, *.md, *.pdf,
-// *.html, *.docx and *.odt
-// (sorted, symbolic links to folders not followed). Missing paths are reported to err.
-std::vector<std::string> collect_files(const std::vector<std::string>& paths, std::ostream& err,
-                                       bool& failed);
-
-// True for a name collect_files would take from a folder (those above, not hidden).
-bool indexable_name(const std::string& filename);
-
 }  // namespace rapportsok

@@ -12,9 +12,12 @@
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
+
+#include "indexer/files.h"
 
 namespace fs = std::filesystem;
 
@@ -41,14 +44,11 @@ class Watcher {
         db_link_ = fs::absolute(o.db).lexically_normal();
         for (const std::string& p : o.paths) {
             fs::path abs = fs::absolute(p).lexically_normal();
-            if (fs::is_directory(abs, ec)) {
-                roots_.push_back(abs);
-            } else {
-                // A file given by name: watch its folder (an editor may replace the file), and
-                // take events for that name only.
-                parents_.push_back(abs.parent_path());
-                names_.insert(abs.filename().string());
-            }
+            if (fs::is_directory(abs, ec)) roots_.push_back(abs);
+            // A file given by name, or a folder that may go away and come back: its parent is
+            // watched (an editor may replace the file; a folder may be moved back), for that
+            // name only.
+            names_[abs.parent_path()].insert(abs.filename().string());
         }
     }
     ~Watcher() { ::close(fd_); }
@@ -60,7 +60,10 @@ class Watcher {
     // (Re)adds watches for every folder under the roots: new subfolders get theirs, and
     // adding a watch that exists is harmless.
     void add_watches() {
-        for (const fs::path& p : parents_) add(p);
+        for (const auto& [dir, names] : names_) {
+            const int wd = ::inotify_add_watch(fd_, dir.c_str(), kMask);
+            if (wd >= 0) parent_of_[wd] = &names;
+        }
         for (const fs::path& root : roots_) {
             std::error_code ec;
             if (!fs::is_directory(root, ec)) continue;
@@ -94,6 +97,12 @@ class Watcher {
                     continue;
                 }
                 std::string name = ev->len ? std::string(ev->name) : std::string();
+                if (!tree_.count(ev->wd)) {
+                    // A parent's watch: the file or folder given, by its name.
+                    auto parent = parent_of_.find(ev->wd);
+                    if (parent != parent_of_.end() && parent->second->count(name)) relevant = true;
+                    continue;
+                }
                 if (name.empty()) {
                     // The watched folder itself went or moved.
                     if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF)) relevant = true;
@@ -101,7 +110,7 @@ class Watcher {
                 }
                 if (ev->mask & IN_ISDIR) {
                     if (name[0] != '.') relevant = true;
-                } else if (indexable_name(name) || names_.count(name)) {
+                } else if (indexable_name(name)) {
                     relevant = true;
                 }
             }
@@ -118,12 +127,17 @@ class Watcher {
         fs::path abs = fs::weakly_canonical(dir, ec);
         return abs == db_ || dir == db_link_ || dir == fs::path(db_link_.string() + ".d");
     }
-    void add(const fs::path& dir) { ::inotify_add_watch(fd_, dir.c_str(), kMask); }
+    void add(const fs::path& dir) {
+        const int wd = ::inotify_add_watch(fd_, dir.c_str(), kMask);
+        if (wd >= 0) tree_.insert(wd);
+    }
 
     int fd_;
     fs::path db_, db_link_;
-    std::vector<fs::path> roots_, parents_;
-    std::set<std::string> names_;
+    std::vector<fs::path> roots_;
+    std::map<fs::path, std::set<std::string>> names_;        // parent folder -> names given in it
+    std::map<int, const std::set<std::string>*> parent_of_;  // watch -> names given there
+    std::set<int> tree_;  // watches of folders under the roots: any report event counts
 };
 
 // One sync; a busy database or a failed run is reported and tried again later.
@@ -166,9 +180,36 @@ int run_watch(const IndexOptions& options, std::ostream& out, std::ostream& err)
     int sfd = ::signalfd(-1, &stop, SFD_NONBLOCK | SFD_CLOEXEC);
     if (sfd < 0) throw UsageError(std::string("signalfd: ") + std::strerror(errno));
 
+    // A path given that is missing stops the start, as it stops a run; once watching, a path
+    // that goes away (a folder moved aside for a moment) leaves the index as it is, is named
+    // once, and is synced again when it is back.
+    const std::vector<Unavailable> missing = unavailable_paths(o.paths);
+    for (const Unavailable& u : missing) err << "indexer: " << u.path << ": " << u.why << "\n";
+    if (!missing.empty())
+        throw UsageError(std::string(missing.size() == 1 ? "a path given is" : "paths given are") +
+                         " missing or cannot be read: nothing was done, the database is left as "
+                         "it is");
+    bool away = false;  // some path given is gone, and that was said
+    // Syncs unless a path given is away; false when a sync failed and is to be tried again.
+    auto sync_if_all_there = [&]() {
+        const std::vector<Unavailable> gone = unavailable_paths(o.paths);
+        if (!gone.empty()) {
+            if (!away)
+                for (const Unavailable& u : gone)
+                    err << "indexer: " << u.path << ": " << u.why
+                        << "; the index is left as it is until it is back\n"
+                        << std::flush;
+            away = true;
+            return true;  // its return is an event to wait for, not a retry
+        }
+        if (away) err << "indexer: every path given is back\n" << std::flush;
+        away = false;
+        return sync_once(o, out, err);
+    };
+
     Watcher watcher(o);
     watcher.add_watches();  // before the first sync, so that no change slips between the two
-    bool pending = !sync_once(o, out, err);
+    bool pending = !sync_if_all_there();
     if (!o.quiet && !o.json)
         err << "indexer: watching for changes (Ctrl-C to stop)\n" << std::flush;
 
@@ -194,7 +235,7 @@ int run_watch(const IndexOptions& options, std::ostream& out, std::ostream& err)
             if (stopping) break;
             watcher.add_watches();  // new subfolders
         }
-        if (relevant || pending) pending = !sync_once(o, out, err);
+        if (relevant || pending) pending = !sync_if_all_there();
     }
     // Take the signal that stopped us, so that unblocking does not deliver it again.
     struct signalfd_siginfo info;

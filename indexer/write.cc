@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "indexer/acronyms.h"
+#include "indexer/align.h"
 #include "indexer/common/text.h"
 #include "indexer/shortened.h"
 
@@ -147,7 +148,7 @@ bool only_moved(const Passage& a, const Passage& b) {
 }  // namespace
 
 IndexWriter::IndexWriter(Xapian::WritableDatabase& db, const Analyzer& analyzer)
-    : db_(db), analyzer_(analyzer) {
+    : db_(db), analyzer_(analyzer), fresh_(db.get_doccount() == 0) {
     analyzer_.configure(tg_);
 }
 
@@ -201,15 +202,22 @@ void IndexWriter::sync_file(const Report& report, const FileRecord& record, Sync
     struct Existing {
         Xapian::docid docid;
         Passage passage;
-        bool kept = false;
     };
-    std::unordered_map<std::string, Existing> existing;
+    std::vector<Existing> existing;  // the file's passages as indexed, in report order
     const std::string fterm = file_term(report.file);
-    for (auto it = db_.postlist_begin(fterm); it != db_.postlist_end(fterm); ++it) {
-        Passage p = decode_passage(db_.get_document(*it).get_data());
-        // The key is copied first: Existing{..., std::move(p)} is built before emplace runs.
-        std::string id = p.id;
-        existing.emplace(std::move(id), Existing{*it, std::move(p)});
+    for (auto it = db_.postlist_begin(fterm); it != db_.postlist_end(fterm); ++it)
+        existing.push_back({*it, decode_passage(db_.get_document(*it).get_data())});
+    std::sort(existing.begin(), existing.end(), [](const Existing& a, const Existing& b) {
+        return a.passage.position < b.passage.position;
+    });
+    // Which indexed passage each of the report's continues: its id stays, so that links and
+    // bookmarks to a passage survive edits to it and around it.
+    std::vector<long> continues(report.passages.size(), -1);
+    if (!existing.empty()) {
+        std::vector<std::string> before, after;
+        for (const Existing& e : existing) before.push_back(e.passage.text);
+        for (const Passage& p : report.passages) after.push_back(p.text);
+        continues = align_passages(before, after);
     }
     if (!parts_) parts_ = std::make_unique<Decompounder>(analyzer_);
     spelling_.clear();
@@ -220,18 +228,18 @@ void IndexWriter::sync_file(const Report& report, const FileRecord& record, Sync
         words.push_back(lowercase_words(p.text));
         for (const std::string& w : words.back()) parts_->add_word(w);
     }
+    std::vector<bool> kept(existing.size(), false);
     for (size_t i = 0; i < report.passages.size(); ++i) {
-        const Passage& p = report.passages[i];
-        auto found = existing.find(p.id);
-        if (found == existing.end()) {
-            // Ids are made from the file's own path, so one not among the file's passages is
-            // new to the database: no look-up of the id term needed.
+        Passage p = report.passages[i];
+        if (continues[i] < 0) {
+            p.id = unused_id(p.id);
             add(p, words[i], std::nullopt);
             ++stats.added;
             continue;
         }
-        Existing& e = found->second;
-        e.kept = true;
+        const Existing& e = existing[static_cast<size_t>(continues[i])];
+        kept[static_cast<size_t>(continues[i])] = true;
+        p.id = e.passage.id;
         if (e.passage == p) {
             ++stats.unchanged;
         } else if (only_moved(e.passage, p)) {
@@ -253,9 +261,9 @@ void IndexWriter::sync_file(const Report& report, const FileRecord& record, Sync
     }
     for (const auto& [word, freq] : spelling_) db_.add_spelling(word, freq);
     spelling_.clear();
-    for (auto& [id, e] : existing) {
-        if (e.kept) continue;
-        db_.delete_document(e.docid);
+    for (size_t k = 0; k < existing.size(); ++k) {
+        if (kept[k]) continue;
+        db_.delete_document(existing[k].docid);
         ++stats.removed;
     }
     FileRecord r = record;
@@ -268,6 +276,40 @@ void IndexWriter::sync_file(const Report& report, const FileRecord& record, Sync
                              [&](const auto& x) { return x.first == a.first; }))
                 r.acronyms.push_back(a);
     db_.set_metadata(meta::kFilePrefix + report.file, encode_file_record(r));
+}
+
+std::string IndexWriter::unused_id(const std::string& id) const {
+    // A new database holds only ids made from the names of this run's files, which differ.
+    // Elsewhere an id can be taken by a passage that kept it through a rename (its file once had
+    // this one's name), or by a passage of this file that continues another.
+    if (fresh_) return id;
+    std::string out = id;
+    for (int k = 2; db_.term_exists(id_term(out)); ++k)
+        out = hex64(fnv1a64(id + "#" + std::to_string(k)));
+    return out;
+}
+
+void IndexWriter::rename_file(const std::string& from, const std::string& to,
+                              const FileRecord& record) {
+    fresh_ = false;  // the passages keep ids made from another name
+    const std::string old_term = file_term(from), new_term = file_term(to);
+    std::vector<Xapian::docid> ids(db_.postlist_begin(old_term), db_.postlist_end(old_term));
+    for (Xapian::docid did : ids) {
+        // Only the file changes: its term, its value and the data; the analysis stays.
+        Xapian::Document doc = db_.get_document(did);
+        Passage p = decode_passage(doc.get_data());
+        p.file = to;
+        doc.remove_term(old_term);
+        doc.add_boolean_term(new_term);
+        doc.add_value(slot::kFile, to);
+        doc.add_value(slot::kOrder, order_key(to, p.position));
+        doc.set_data(encode_passage(p));
+        before_write();
+        db_.replace_document(did, doc);
+        read_back(db_, did, doc, 0, p);
+    }
+    db_.set_metadata(meta::kFilePrefix + from, "");
+    db_.set_metadata(meta::kFilePrefix + to, encode_file_record(record));
 }
 
 void IndexWriter::update_summaries() {

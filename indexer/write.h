@@ -34,7 +34,7 @@ void mark_commit(Xapian::WritableDatabase& db);
 
 struct SyncStats {
     long files_seen = 0, files_changed = 0, files_unchanged = 0, files_removed = 0,
-         files_failed = 0;
+         files_failed = 0, files_renamed = 0;
     long added = 0, updated = 0, removed = 0, unchanged = 0, relined = 0;
 };
 
@@ -47,8 +47,13 @@ class IndexWriter {
                     const std::string* hash) const;
     std::vector<std::string> indexed_files() const;
 
-    // Brings the file's passages in step with the report.
+    // Brings the file's passages in step with the report. A passage that continues one indexed
+    // (the same text, moved or not, or one edited in place: align.h) keeps its id and document;
+    // a new one gets an id no other passage has.
     void sync_file(const Report& report, const FileRecord& record, SyncStats& stats);
+    // Moves a file's passages, ids kept, to another name (a file renamed or moved), with its
+    // record.
+    void rename_file(const std::string& from, const std::string& to, const FileRecord& record);
     // Teaches the compound splitter a report's words and writes nothing: a full build's
     // thread learns the files before its own, as one thread indexing them in order does.
     void learn_words(const Report& report);
@@ -62,8 +67,12 @@ class IndexWriter {
     void add(const Passage& p, const std::vector<std::string>& words,
              std::optional<Xapian::docid> replace);
 
+    // The id, or one made from it that no passage in the database has.
+    std::string unused_id(const std::string& id) const;
+
     Xapian::WritableDatabase& db_;
     const Analyzer& analyzer_;
+    bool fresh_;  // the database held nothing when this writer began
     Xapian::TermGenerator tg_;
     std::unique_ptr<Decompounder> parts_;  // loaded when a file first needs indexing
     std::unordered_map<std::string, Xapian::termcount> spelling_;  // words of the file being synced

@@ -1,14 +1,20 @@
 // The index never loses or misstates what the files say (issue 11): one test per case found by
 // hand or by the model test (test_model.cc), each named for what happens now.
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <xapian.h>
 
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+#include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "indexer/build.h"
@@ -42,6 +48,64 @@ struct Workspace {
     long doccount() const { return static_cast<long>(Xapian::Database(db()).get_doccount()); }
     std::string revision() const { return std::to_string(Xapian::Database(db()).get_revision()); }
 };
+
+// Passage id -> (file, text), from the database.
+std::map<std::string, std::pair<std::string, std::string>> stored(const std::string& db) {
+    Xapian::Database d(db);
+    std::map<std::string, std::pair<std::string, std::string>> out;
+    for (auto it = d.postlist_begin(""); it != d.postlist_end(""); ++it) {
+        rapportsok::Passage p = rapportsok::decode_passage(d.get_document(*it).get_data());
+        out[p.id] = {p.file, p.text};
+    }
+    return out;
+}
+
+std::set<std::string> files_in(const std::string& db) {
+    std::set<std::string> out;
+    for (const auto& [id, ft] : stored(db)) out.insert(ft.first);
+    return out;
+}
+
+std::vector<std::string> lines_of(const std::string& s) {
+    std::vector<std::string> out;
+    std::istringstream in(s);
+    for (std::string l; std::getline(in, l);) out.push_back(l);
+    return out;
+}
+
+// The program run as a user whom file modes stop: nobody when the tests run as root (who reads
+// whatever the mode says), else the user running them.
+std::vector<std::string> unprivileged(std::vector<std::string> argv) {
+    if (::geteuid() == 0)
+        argv.insert(argv.begin(),
+                    {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"});
+    return argv;
+}
+
+// A folder's mode changed for the test's length, restored however it ends (so that the
+// temporary folder can be removed by a user who is not root).
+struct ModeFor {
+    std::string path;
+    fs::perms before;
+    ModeFor(std::string p, fs::perms mode)
+        : path(std::move(p)), before(fs::status(path).permissions()) {
+        fs::permissions(path, mode);
+    }
+    ~ModeFor() {
+        std::error_code ec;
+        fs::permissions(path, before, ec);
+    }
+};
+
+template <class Pred>
+bool eventually(Pred pred, std::chrono::milliseconds limit = std::chrono::seconds(10)) {
+    const auto end = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < end) {
+        if (pred()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return pred();
+}
 
 // xapian-check's verdict, with what it said.
 bool xapian_check_passes(const std::string& db, std::string& report) {
@@ -163,4 +227,300 @@ TEST_CASE("database_problem names what xapian-check finds, and nothing in a soun
                Catch::Contains("Too few chunks of compressed data"));
     CHECK(rapportsok::database_problem(dir.file("good")).empty());
     CHECK_THROWS_AS(rapportsok::database_problem(dir.file("none")), Xapian::DatabaseOpeningError);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Paths that are missing or cannot be read
+
+TEST_CASE(
+    "a path given that is missing stops the run before anything is written: a sync, the "
+    "default corpus, --rebuild, --dry-run and --check, status 2",
+    "[e2e][safety][regression]") {
+    // Found by hand: indexer --db db corpuss printed "No such file or directory", exited 2 and
+    // had committed "69 removed".
+    Workspace ws;
+    REQUIRE(ws.index().status == 0);
+    fs::create_symlink("ögla", ws.dir.file("ögla"));
+    testing::TempDir elsewhere;  // no corpus/ here: the default path is missing
+    const std::string before = ws.revision();
+    struct Case {
+        std::vector<std::string> args;
+        std::string cwd, named;
+    };
+    for (const Case& c : std::vector<Case>{
+             {{"corpuss"}, ws.dir.path(), "corpuss: no such file or folder"},
+             {{"corpus", "corpuss"}, ws.dir.path(), "corpuss: no such file or folder"},
+             {{"ögla"}, ws.dir.path(), "ögla: Too many levels of symbolic links"},
+             {{}, elsewhere.path(), "corpus: no such file or folder"},
+             {{"--rebuild", "corpuss"}, ws.dir.path(), "corpuss: no such file or folder"},
+             {{"--dry-run", "corpuss"}, ws.dir.path(), "corpuss: no such file or folder"},
+             {{"--check", "corpuss"}, ws.dir.path(), "corpuss: no such file or folder"},
+         }) {
+        std::vector<std::string> argv = {testing::indexer_bin(), "--db", ws.db()};
+        argv.insert(argv.end(), c.args.begin(), c.args.end());
+        auto r = testing::run(argv, c.cwd);
+        CAPTURE(c.args, r.out, r.err);
+        CHECK(r.status == 2);
+        CHECK_THAT(r.err, Catch::Contains("indexer: " + c.named + "\n"));
+        CHECK_THAT(r.err, Catch::Contains("nothing was done, the database is left as it is"));
+        CHECK(r.out.empty());
+        CHECK(ws.doccount() == kSeedPassages);
+        CHECK(ws.revision() == before);
+        CHECK(fs::is_directory(ws.db()));  // no --rebuild stub put in place
+    }
+}
+
+TEST_CASE(
+    "a folder given that cannot be read stops the run; a folder under it that cannot be read "
+    "keeps its files' passages and the rest is synced, status 2",
+    "[e2e][safety]") {
+    Workspace ws;
+    fs::permissions(ws.dir.path(), fs::perms::all);  // the unprivileged user writes the database
+    ws.dir.write("corpus/del/a.txt", "Rubrik\n\nEtt stycke om pelikaner.\n");
+    ws.dir.write("corpus/del/b.txt", "Rubrik\n\nEtt stycke om flamingor.\n");
+    auto index = [&](const std::vector<std::string>& paths) {
+        std::vector<std::string> argv = {testing::indexer_bin(), "--db", ws.db()};
+        argv.insert(argv.end(), paths.begin(), paths.end());
+        return testing::run(unprivileged(argv), ws.dir.path());
+    };
+    REQUIRE(index({"corpus"}).status == 0);
+    REQUIRE(ws.doccount() == kSeedPassages + 2);
+    ws.dir.write("corpus/ny.txt", "Rubrik\n\nEtt nytt stycke om tranor.\n");
+    {
+        ModeFor closed(ws.dir.file("corpus/del"), fs::perms::none);
+        auto r = index({"corpus"});
+        INFO(r.out << r.err);
+        CHECK(r.status == 2);
+        CHECK_THAT(r.err, Catch::Contains("indexer: corpus/del: cannot read folder: Permission "
+                                          "denied (what is indexed from there is kept as it is)"));
+        CHECK(files_in(ws.db()) == std::set<std::string>{"corpus/del/a.txt", "corpus/del/b.txt",
+                                                         "corpus/ny.txt", kSeedName});
+        const std::string before = ws.revision();
+        ModeFor root_closed(ws.dir.file("corpus"), fs::perms::none);
+        r = index({"corpus"});
+        CHECK(r.status == 2);
+        CHECK_THAT(r.err,
+                   Catch::Contains("indexer: corpus: cannot read folder: Permission denied"));
+        CHECK(ws.revision() == before);
+    }
+    auto r = index({"corpus"});
+    CHECK(r.status == 0);
+    CHECK(ws.doccount() == kSeedPassages + 3);
+}
+
+TEST_CASE(
+    "indexer --watch leaves the index as it is while its folder is moved away, says so once, "
+    "and syncs it when it is back",
+    "[e2e][safety][regression]") {
+    // Found by hand: moving the watched folder away for a moment emptied the index.
+    Workspace ws;
+    testing::Process watch({testing::indexer_bin(), "--db", ws.db(), "--watch", "corpus"},
+                           ws.dir.path());
+    REQUIRE(eventually([&] { return watch.out().find("69 passages added") != std::string::npos; }));
+    fs::rename(ws.dir.file("corpus"), ws.dir.file("corpus.bort"));
+    REQUIRE(eventually([&] {
+        return watch.err().find("the index is left as it is until it is back") != std::string::npos;
+    }));
+    // Changes in the moved folder wake the watcher; it stays quiet and writes nothing.
+    ws.dir.write("corpus.bort/ny.txt", "Rubrik\n\nEtt stycke om tranor vid sjön.\n");
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    CHECK(ws.doccount() == kSeedPassages);
+    fs::rename(ws.dir.file("corpus.bort"), ws.dir.file("corpus"));
+    REQUIRE(eventually([&] { return ws.doccount() == kSeedPassages + 1; }));
+    watch.signal(SIGINT);
+    CHECK(watch.wait() == 0);
+    const std::string err = watch.err();
+    INFO(err);
+    size_t said = 0;
+    for (size_t at = 0; (at = err.find("until it is back", at)) != std::string::npos; ++at) ++said;
+    CHECK(said == 1);
+    CHECK_THAT(err, Catch::Contains("indexer: every path given is back"));
+    // No sync removed a passage.
+    CHECK_FALSE(std::regex_search(watch.out(), std::regex(R"([1-9]\d* removed)")));
+}
+
+TEST_CASE(
+    "a file that cannot be read but is unchanged by size and time keeps its passages; a sync "
+    "and --check both name it, status 2",
+    "[e2e][safety][regression]") {
+    // Found by hand: the sync said "unchanged" and exited 0, --check said "unreadable", exit 1.
+    Workspace ws;
+    fs::permissions(ws.dir.path(), fs::perms::all);
+    auto run = [&](std::vector<std::string> args) {
+        std::vector<std::string> argv = {testing::indexer_bin(), "--db", ws.db()};
+        argv.insert(argv.end(), args.begin(), args.end());
+        return testing::run(unprivileged(argv), ws.dir.path());
+    };
+    REQUIRE(run({"corpus"}).status == 0);
+    const auto before = stored(ws.db());
+    ModeFor closed(ws.dir.file(kSeedName), fs::perms::none);
+    auto sync = run({"corpus"});
+    INFO(sync.out << sync.err);
+    CHECK(sync.status == 2);
+    CHECK_THAT(sync.err, Catch::Contains(std::string("indexer: ") + kSeedName +
+                                         ": cannot read: Permission denied (not indexed; its "
+                                         "earlier state is kept)"));
+    CHECK_THAT(sync.out, Catch::StartsWith("0 files changed, 1 failed"));
+    CHECK(stored(ws.db()) == before);
+    auto check = run({"--check", "corpus"});
+    INFO(check.out << check.err);
+    CHECK(check.status == 2);
+    CHECK_THAT(check.err, Catch::Contains(std::string("indexer: ") + kSeedName +
+                                          ": cannot read: Permission denied"));
+    CHECK_THAT(check.out, Catch::Contains(std::string("unreadable: ") + kSeedName));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Emptied files
+
+TEST_CASE(
+    "a file emptied, left with white space or headings only loses its passages with a warning "
+    "saying how many; --check then agrees; a new empty file is a note; status 0",
+    "[e2e][safety][regression]") {
+    // Found by hand: an emptied file kept its old passages for ever, every run exited 2 and
+    // --check 1.
+    for (const std::string& now : {std::string(""), std::string("  \n\t\n \f \n"),
+                                   std::string("# Kapitel\n\n## Avsnitt\n")}) {
+        CAPTURE(now);
+        Workspace ws;
+        ws.dir.write("corpus/b.txt", "Rubrik\n\nPelikaner häckar.\n\nDe flyger söderut.\n");
+        REQUIRE(ws.index().status == 0);
+        ws.dir.write("corpus/b.txt", now);
+        ws.dir.write("corpus/tom.txt", now);
+        auto r = ws.index();
+        INFO(r.out << r.err);
+        CHECK(r.status == 0);
+        CHECK_THAT(r.err, Catch::Contains("indexer: corpus/b.txt: holds no ") &&
+                              Catch::Contains("now; its 2 passages were removed from the index"));
+        CHECK_THAT(r.err, Catch::Contains("indexer: corpus/tom.txt: holds no ") &&
+                              Catch::Contains(", nothing to index"));
+        CHECK_THAT(r.out, Catch::StartsWith("2 files changed: 0 passages added, 0 updated, 2 "
+                                            "removed, 69 unchanged"));
+        CHECK(ws.doccount() == kSeedPassages);
+        auto check = ws.index({"--check", "corpus"});
+        CHECK(check.status == 0);
+        auto again = ws.index();
+        CHECK(again.status == 0);
+        CHECK(again.err.empty());
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// One file, whatever path reaches it
+
+TEST_CASE(
+    "one file under two names is indexed once: a folder given relative and absolute, through "
+    "a symbolic link, and a hard link",
+    "[e2e][safety][regression]") {
+    // Found by hand: indexer --db db c /abs/path/to/c gave every passage twice.
+    Workspace ws;
+    fs::create_directory_symlink("corpus", ws.dir.file("länk"));
+    fs::create_directories(ws.dir.file("andra"));
+    fs::create_hard_link(ws.dir.file(kSeedName), ws.dir.file("andra/hård.txt"));
+    auto r = ws.index({"corpus", ws.dir.file("corpus"), "länk", "./corpus/../länk/", "andra"});
+    INFO(r.out << r.err);
+    REQUIRE(r.status == 0);
+    CHECK(ws.doccount() == kSeedPassages);
+    CHECK(files_in(ws.db()) == std::set<std::string>{kSeedName});  // the first path names it
+    auto dry = testing::run({testing::indexer_bin(), "--dry-run", "corpus", "länk", "andra"},
+                            ws.dir.path());
+    CHECK(static_cast<long>(lines_of(dry.out).size()) == kSeedPassages);
+}
+
+TEST_CASE(
+    "syncing by an absolute path, from another folder, through a link, changes nothing: the "
+    "same names and ids",
+    "[e2e][safety][regression]") {
+    // Found by hand: syncing the same folder by an absolute path from another folder removed and
+    // re-added every file with new ids.
+    Workspace ws;
+    REQUIRE(ws.index().status == 0);
+    const auto before = stored(ws.db());
+    fs::create_directory_symlink("corpus", ws.dir.file("länk"));
+    testing::TempDir elsewhere;
+    for (const auto& [cwd, path] :
+         std::vector<std::pair<std::string, std::string>>{{elsewhere.path(), ws.dir.file("corpus")},
+                                                          {ws.dir.file("corpus"), "."},
+                                                          {ws.dir.path(), "länk"},
+                                                          {ws.dir.path(), "corpus"}}) {
+        CAPTURE(cwd, path);
+        auto r = testing::run({testing::indexer_bin(), "--db", ws.db(), path}, cwd);
+        INFO(r.err);
+        CHECK(r.status == 0);
+        CHECK_THAT(r.out, Catch::StartsWith("0 files changed: 0 passages added, 0 updated, 0 "
+                                            "removed, 69 unchanged"));
+        CHECK(stored(ws.db()) == before);
+        auto check = testing::run({testing::indexer_bin(), "--db", ws.db(), "--check", path}, cwd);
+        CHECK(check.status == 0);
+    }
+}
+
+TEST_CASE(
+    "a file renamed or moved to another folder keeps its passages' ids under its new name, "
+    "counted as renamed; --check names it first",
+    "[e2e][safety][regression]") {
+    Workspace ws;
+    REQUIRE(ws.index().status == 0);
+    auto ids = [&] {
+        std::set<std::string> out;
+        for (const auto& [id, ft] : stored(ws.db())) out.insert(id);
+        return out;
+    };
+    const auto before = ids();
+    for (const std::string& to :
+         {std::string("corpus/omdöpt.txt"), std::string("corpus/del/flyttad.txt")}) {
+        CAPTURE(to);
+        const std::string from = *files_in(ws.db()).begin();
+        fs::create_directories(fs::path(ws.dir.file(to)).parent_path());
+        fs::rename(ws.dir.file(from), ws.dir.file(to));
+        auto check = ws.index({"--check", "corpus"});
+        CHECK(check.status == 1);
+        CHECK(check.out == "renamed: " + from + " -> " + to + "\n");
+        auto r = ws.index();
+        INFO(r.out << r.err);
+        CHECK(r.status == 0);
+        CHECK_THAT(r.out, Catch::StartsWith("0 files changed, 1 renamed: 0 passages added, 0 "
+                                            "updated, 0 removed, 69 unchanged"));
+        CHECK(ids() == before);
+        CHECK(files_in(ws.db()) == std::set<std::string>{to});
+        auto s = ws.search({"--json", "-n", "1", "tortyr"});
+        REQUIRE(s.status == 0);
+        CHECK(json::parse(s.out)["hits"][0]["file"] == to);
+        CHECK(ws.index({"--check", "corpus"}).status == 0);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Edits
+
+TEST_CASE(
+    "a paragraph edited between unchanged neighbours keeps its id and document and counts as "
+    "updated",
+    "[e2e][safety][regression]") {
+    // Found by hand: a one-word fix (förkommer -> förekommer) was "1 added, 1 removed" under a
+    // new id, breaking links and bookmarks to the passage.
+    Workspace ws;
+    REQUIRE(ws.index().status == 0);
+    const auto before = stored(ws.db());
+    std::string seed = testing::read_file(ws.dir.file(kSeedName));
+    const size_t at = seed.find("förkommer");
+    REQUIRE(at != std::string::npos);
+    ws.dir.write(kSeedName, seed.replace(at, 9, "förekommer"));
+    auto r = ws.index();
+    INFO(r.out << r.err);
+    CHECK(r.status == 0);
+    CHECK_THAT(r.out, Catch::StartsWith("1 file changed: 0 passages added, 1 updated, 0 removed, "
+                                        "68 unchanged"));
+    const auto after = stored(ws.db());
+    REQUIRE(after.size() == before.size());
+    int changed = 0;
+    for (const auto& [id, ft] : before) {
+        CAPTURE(id);
+        REQUIRE(after.count(id));
+        if (after.at(id).second != ft.second) {
+            ++changed;
+            CHECK_THAT(after.at(id).second, Catch::Contains("Våld och tortyr förekommer"));
+        }
+    }
+    CHECK(changed == 1);
 }

@@ -350,6 +350,7 @@ TEST_CASE("prints the summary as one JSON object with --json", "[e2e][sync]") {
                               {"changed", 1},
                               {"unchanged", 0},
                               {"removed", 0},
+                              {"renamed", 0},
                               {"failed", 0},
                               {"total", 1}}));
     CHECK(j["passages"]["added"] == 1);

@@ -257,7 +257,7 @@ Passage decode_passage(const std::string& stored) {
 std::string encode_file_record(const FileRecord& r) {
     json j = {{"size", r.size},         {"mtime_ns", r.mtime_ns}, {"hash", r.hash},
               {"passages", r.passages}, {"title", r.title},       {"chapters", r.chapters},
-              {"acronyms", r.acronyms}};
+              {"acronyms", r.acronyms}, {"real", r.real},         {"path", r.path}};
     return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -271,6 +271,8 @@ FileRecord decode_file_record(const std::string& data) {
     r.title = j.value("title", std::string());
     r.chapters = j.value("chapters", std::vector<std::string>());
     r.acronyms = j.value("acronyms", std::vector<std::pair<std::string, std::string>>());
+    r.real = j.value("real", std::string());
+    r.path = j.value("path", std::string());
     return r;
 }
 

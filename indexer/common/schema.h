@@ -74,6 +74,12 @@ struct FileRecord {
     long long size = 0;
     long long mtime_ns = 0;
     std::string hash;  // content hash of the raw bytes
+    // What the file is, whatever path a run reaches it by: its absolute path with symbolic links
+    // resolved; and the absolute path its name in the index stands for (the name is relative
+    // to the folder the indexer ran in when it first indexed the file). Empty in records
+    // written before they were kept.
+    std::string real;
+    std::string path;
     long passages = 0;
     std::string title;                  // the report's title
     std::vector<std::string> chapters;  // its chapter headings, in order
