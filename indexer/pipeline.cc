@@ -545,6 +545,7 @@ int run_index(const IndexOptions& o, std::ostream& out, std::ostream& err) {
         try {
             const Source src = read_source(f.path);
             Report r = load_report(src, f.path);
+            for (const std::string& w : src.warnings) err << "indexer: " << w << "\n";
             for (const std::string& w : r.warnings) err << "indexer: " << w << "\n";
             if (r.passages.empty())
                 err << "indexer: " << f.path << ": " << why_no_passages(src)

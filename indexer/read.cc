@@ -9,6 +9,7 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 #include <vector>
 
 #include "indexer/common/errors.h"
@@ -42,12 +43,72 @@ std::string convert(const std::string& path, const char* charset, const char* da
     return out;
 }
 
-bool has_utf8_multibyte(const std::string& s) {
-    for (size_t i = 0; i + 1 < s.size(); ++i) {
-        unsigned char c = s[i], d = s[i + 1];
-        if (c >= 0xC2 && c <= 0xF4 && (d & 0xC0) == 0x80) return true;
+// Bytes of text that are no part of valid UTF-8, the sequences they make (a lead byte with the
+// continuation bytes that follow it is one), the valid multi-byte sequences beside them, and
+// the bytes that are not ASCII.
+struct InvalidBytes {
+    size_t bytes = 0, sequences = 0, valid_multibyte = 0, non_ascii = 0;
+};
+
+// The length of the bad sequence at text[at]: a lead byte and the continuation bytes after it
+// that it would have taken, or the one byte.
+size_t bad_sequence_length(std::string_view text, size_t at) {
+    const auto lead = static_cast<unsigned char>(text[at]);
+    const size_t wanted = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    size_t n = 1;
+    while (n < wanted && at + n < text.size() &&
+           (static_cast<unsigned char>(text[at + n]) & 0xC0) == 0x80)
+        ++n;
+    return n;
+}
+
+InvalidBytes count_invalid(std::string_view text) {
+    InvalidBytes out;
+    for (char c : text) out.non_ascii += static_cast<unsigned char>(c) >= 0x80;
+    size_t i = 0;
+    while (i < text.size()) {
+        const size_t bad = find_invalid_utf8(text.substr(i));
+        const size_t end = bad == std::string::npos ? text.size() : i + bad;
+        for (size_t k = i; k < end; ++k)
+            if ((static_cast<unsigned char>(text[k]) & 0xC0) == 0xC0) ++out.valid_multibyte;
+        if (bad == std::string::npos) break;
+        const size_t n = bad_sequence_length(text, end);
+        out.bytes += n;
+        ++out.sequences;
+        i = end + n;
     }
-    return false;
+    return out;
+}
+
+// Warnings for the first few bad sequences, then one with the count of the rest.
+constexpr size_t kNamedInvalid = 3;
+
+std::string replace_invalid(const std::string& path, std::string_view text, size_t offset,
+                            std::vector<std::string>& warnings) {
+    std::string out;
+    out.reserve(text.size() + 16);
+    size_t i = 0, line = 1, line_counted_to = 0, found = 0;
+    while (i < text.size()) {
+        const size_t bad = find_invalid_utf8(text.substr(i));
+        if (bad == std::string::npos) {
+            out.append(text.substr(i));
+            break;
+        }
+        const size_t at = i + bad;
+        out.append(text.substr(i, bad));
+        out += "\xEF\xBF\xBD";  // U+FFFD
+        if (++found <= kNamedInvalid) {
+            for (; line_counted_to < at; ++line_counted_to)
+                if (text[line_counted_to] == '\n') ++line;
+            warnings.push_back(path + ":" + std::to_string(line) + ": invalid UTF-8 (byte offset " +
+                               std::to_string(at + offset) + ") read as U+FFFD");
+        }
+        i = at + bad_sequence_length(text, at);
+    }
+    if (found > kNamedInvalid)
+        warnings.push_back(path + ": " + std::to_string(found - kNamedInvalid) +
+                           " more invalid UTF-8 sequences read as U+FFFD");
+    return out;
 }
 
 std::string normalise_line_ends(const std::string& s) {
@@ -93,10 +154,22 @@ Source decode_source(const std::string& path, const std::string& bytes) {
         if (nul != std::string::npos)
             throw InputError(path, line_of(text, nul), "NUL byte: this is not a text file");
         size_t bad = find_invalid_utf8(text);
+        const InvalidBytes invalid =
+            bad == std::string::npos ? InvalidBytes{} : count_invalid(text);
         if (bad == std::string::npos) {
             src.encoding = "UTF-8";
-        } else if (!has_utf8_multibyte(text)) {
-            // No valid multi-byte sequence anywhere: a single-byte Western encoding.
+        } else if (invalid.non_ascii * 10 > text.size() * 3 ||
+                   (invalid.sequences <= 4 * invalid.valid_multibyte &&
+                    invalid.bytes * 10 > text.size())) {
+            // Text in a single-byte encoding is mostly ASCII; UTF-8 text with stray bytes is
+            // mostly valid.
+            throw InputError(path, line_of(text, bad),
+                             "binary data (" + std::to_string(invalid.bytes) + " of " +
+                                 std::to_string(text.size()) +
+                                 " bytes are not UTF-8): this is not a text file");
+        } else if (invalid.sequences > 4 * invalid.valid_multibyte) {
+            // No valid multi-byte sequence anywhere, or hardly any beside many invalid ones (a
+            // pair of bytes that happens to look like one): a single-byte Western encoding.
             // Windows-1252 is Latin-1 with printable characters where Latin-1 has C1 controls.
             src.encoding = "windows-1252";
             try {
@@ -106,8 +179,9 @@ Source decode_source(const std::string& path, const std::string& bytes) {
                 text = convert(path, "ISO-8859-1", text.data(), text.size());
             }
         } else {
-            throw InputError(path, line_of(text, bad),
-                             "invalid UTF-8 (byte offset " + std::to_string(bad + start) + ")");
+            // UTF-8 with a few stray bytes: each bad sequence is read as U+FFFD, and named.
+            src.encoding = "UTF-8";
+            text = replace_invalid(path, text, start, src.warnings);
         }
     }
     text = normalise_line_ends(text);

@@ -87,6 +87,7 @@ long sync_one(IndexWriter& writer, Xapian::WritableDatabase& db, const SyncTarge
             return rec.passages;
         }
         Report report = load_report(src, t.name);
+        for (const std::string& w : src.warnings) err << "indexer: " << w << "\n";
         for (const std::string& w : report.warnings) err << "indexer: " << w << "\n";
         if (report.passages.empty()) {
             // An edit like any other: what the file says now is nothing.

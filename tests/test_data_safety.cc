@@ -524,3 +524,39 @@ TEST_CASE(
     }
     CHECK(changed == 1);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Bytes that are not UTF-8
+
+TEST_CASE(
+    "a text file with a few invalid UTF-8 bytes is indexed with U+FFFD in their place and a "
+    "warning for each of the first three, the rest counted; a binary one is still refused",
+    "[e2e][safety][regression]") {
+    // Found by hand: one stray byte rejected a whole file.
+    Workspace ws;
+    std::string text = "Rubrik för rapporten\n\n";
+    for (int i = 1; i <= 5; ++i)
+        text += "Stycke " + std::to_string(i) + " om pel\xe5kaner och sjöar.\n\n";
+    ws.dir.write("corpus/trasig.txt", text);
+    std::string noise;
+    for (int i = 0; i < 3000; ++i) noise += static_cast<char>(0xA0 + (i * 13) % 96);
+    ws.dir.write("corpus/brus.txt", noise);
+    auto r = ws.index();
+    INFO(r.out << r.err);
+    CHECK(r.status == 2);  // brus.txt
+    CHECK_THAT(r.err, Catch::Contains("indexer: corpus/trasig.txt:3: invalid UTF-8 (byte offset "
+                                      "38) read as U+FFFD\n"));
+    CHECK_THAT(r.err, Catch::Contains("indexer: corpus/trasig.txt:7: invalid UTF-8"));
+    CHECK_THAT(r.err, Catch::Contains("indexer: corpus/trasig.txt: 2 more invalid UTF-8 sequences "
+                                      "read as U+FFFD\n"));
+    CHECK(r.err.find("corpus/trasig.txt:9") == std::string::npos);
+    CHECK_THAT(r.err, Catch::Contains("indexer: corpus/brus.txt:1: binary data"));
+    auto s = ws.search({"--json", "-n", "10", "sjöar"});
+    REQUIRE(s.status == 0);
+    json j = json::parse(s.out);
+    CHECK(j["total"] == 5);
+    CHECK(j["hits"][0]["text"].get<std::string>().find("pel\uFFFDkaner") != std::string::npos);
+    // A sync that changes nothing reads nothing, and says nothing again.
+    auto again = ws.index();
+    CHECK(again.err.find("trasig.txt") == std::string::npos);
+}
