@@ -133,14 +133,14 @@ std::vector<std::pair<size_t, size_t>> split_by_size(const std::vector<long long
 // every file in order splits a report's compounds with the words of all reports before it: so
 // each shard first learns the files before its own (read, cleaned and structured again, not
 // written: 0.9 s for the whole 10 MB set), and splits exactly as one thread would.
-void index_shard(Shard& shard, const std::vector<FileRef>& files,
+void index_shard(Shard& shard, const std::vector<SyncTarget>& files,
                  const std::vector<long long>& sizes, Progress& progress, std::atomic<bool>& stop) {
     try {
         Analyzer analyzer;
         IndexWriter writer(shard.db, analyzer);
         for (size_t i = 0; i < shard.begin && !stop; ++i) {
             try {
-                writer.learn_words(load_report(read_source(files[i].path), files[i].path));
+                writer.learn_words(load_report(read_source(files[i].path), files[i].name));
             } catch (const InputError&) {
                 // Bad input: one thread learns nothing from it either. Its shard reports it.
             }
@@ -148,8 +148,8 @@ void index_shard(Shard& shard, const std::vector<FileRef>& files,
         shard.db.set_metadata(meta::kSchema, std::to_string(kSchemaVersion));
         shard.db.set_metadata(meta::kAnalysis, analyzer.fingerprint());
         for (size_t i = shard.begin; i < shard.end && !stop; ++i) {
-            const long passages = sync_one(writer, shard.db, target_of(files[i]), shard.messages,
-                                           shard.stats, shard.failed);
+            const long passages =
+                sync_one(writer, shard.db, files[i], shard.messages, shard.stats, shard.failed);
             progress.advance(1, passages, sizes[i]);
         }
     } catch (...) {
@@ -160,13 +160,13 @@ void index_shard(Shard& shard, const std::vector<FileRef>& files,
 
 }  // namespace
 
-Xapian::WritableDatabase build_database(const std::vector<FileRef>& files, const fs::path& out,
+Xapian::WritableDatabase build_database(const std::vector<SyncTarget>& files, const fs::path& out,
                                         const fs::path& work, const BuildSettings& settings,
                                         Progress& progress, std::ostream& err, SyncStats& stats,
                                         bool& failed) {
     std::vector<long long> sizes;
     long long bytes = 0;
-    for (const FileRef& f : files) {
+    for (const SyncTarget& f : files) {
         sizes.push_back(file_size(f.path));
         bytes += sizes.back();
     }

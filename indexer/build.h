@@ -13,6 +13,7 @@
 #include "indexer/progress.h"
 #include "indexer/read.h"
 #include "indexer/structure.h"
+#include "indexer/sync.h"
 #include "indexer/write.h"
 
 namespace rapportsok {
@@ -67,7 +68,7 @@ class FlushThreshold {
 // new database open for writing, committed and holding its lock; work is removed. Throws as a
 // sync does (a Xapian::DatabaseError when writing fails), leaving out to be removed by the
 // caller.
-Xapian::WritableDatabase build_database(const std::vector<FileRef>& files,
+Xapian::WritableDatabase build_database(const std::vector<SyncTarget>& files,
                                         const std::filesystem::path& out,
                                         const std::filesystem::path& work,
                                         const BuildSettings& settings, Progress& progress,

@@ -6,6 +6,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -226,10 +227,29 @@ bool holds_database(const fs::path& dir) {
 
 // Opens the database for writing, taking its lock. Without wait, another writer's lock is a
 // DatabaseBusy error; with it, we poll until the lock is free (saying so once on err).
+// Throws UsageError naming what this user may not write: the database folder (or the folder it
+// is to be made in) and the files in it. Checked before the lock is taken, so that a database
+// the user may not write is said to be so, not busy ("another indexer"), and never waited for.
+void check_writable(const std::string& db, const fs::path& target) {
+    std::error_code ec;
+    const bool exists = fs::exists(target, ec);
+    const fs::path folder = exists ? target : target.parent_path();
+    auto refuse = [&](const fs::path& what) {
+        throw UsageError("cannot write the database at " + db + ": permission denied (this user " +
+                         "may not write " + what.string() + ")");
+    };
+    if (::access(folder.c_str(), W_OK | X_OK) != 0 && errno == EACCES) refuse(folder);
+    if (!exists) return;
+    for (const auto& e : fs::directory_iterator(target, ec))
+        if (e.is_regular_file(ec) && ::access(e.path().c_str(), W_OK) != 0 && errno == EACCES)
+            refuse(e.path());
+}
+
 Xapian::WritableDatabase open_for_writing(const std::string& db, bool wait, std::ostream& err) {
     bool told = false;
     for (;;) {
         const fs::path target = resolve(db);
+        check_writable(db, target);
         try {
             // No version file: nothing was ever committed here (check_db_folder let through
             // Xapian's own files only, which a first run killed early leaves), so start afresh.
@@ -240,7 +260,14 @@ Xapian::WritableDatabase open_for_writing(const std::string& db, bool wait, std:
             // before it lets the old generation go: that one is no longer the database.
             if (resolve(db) == target) return w;
             w.close();
-        } catch (const Xapian::DatabaseLockError&) {
+        } catch (const Xapian::DatabaseLockError& e) {
+            // Xapian says "already locked" for another writer's lock; anything else (a lock
+            // file that cannot be opened, no locking on this file system) is no reason to wait.
+            const std::string msg = e.get_msg();
+            const std::string busy = ": already locked";
+            if (msg.size() < busy.size() ||
+                msg.compare(msg.size() - busy.size(), busy.size(), busy))
+                throw UsageError("cannot write the database at " + db + ": " + msg);
             if (!wait)
                 throw DatabaseBusy("database " + db + " is being written by another indexer; " +
                                    "try again when it has finished (or give --wait)");
@@ -251,6 +278,8 @@ Xapian::WritableDatabase open_for_writing(const std::string& db, bool wait, std:
                 told = true;
             }
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        } catch (const Xapian::DatabaseCreateError& e) {
+            throw UsageError("cannot create the database at " + db + ": " + e.get_msg());
         } catch (const Xapian::DatabaseOpeningError&) {
             if (resolve(db) == target) throw;  // not a generation swapped away under us
         } catch (const Xapian::DatabaseCorruptError& e) {
@@ -387,6 +416,10 @@ int run_rebuild(const IndexOptions& o, std::ostream& out, std::ostream& err) {
     const FileSet files = collect_files(o.paths, err);
     bool failed = files.failed;
 
+    // The new generation and the stub go beside the database.
+    if (::access(stub.parent_path().c_str(), W_OK | X_OK) != 0 && errno == EACCES)
+        throw UsageError("cannot write the database at " + o.db + ": permission denied (this " +
+                         "user may not write " + stub.parent_path().string() + ")");
     // Holding the current database's lock keeps every other indexer out until the new one is
     // in place: nothing can be written to the generation that is about to be replaced.
     Xapian::WritableDatabase current = open_for_writing(o.db, o.wait, err);
@@ -415,8 +448,10 @@ int run_rebuild(const IndexOptions& o, std::ostream& out, std::ostream& err) {
         RemoveOnExit guard{fresh};  // kept once built
         Xapian::WritableDatabase db;
         try {
-            db = build_database(files.files, fresh, gens / (fresh.filename().string() + ".build"),
-                                build_settings(o), *progress, err, stats, failed);
+            // The files keep the names the database has them under.
+            db = build_database(plan_sync(current, files).targets, fresh,
+                                gens / (fresh.filename().string() + ".build"), build_settings(o),
+                                *progress, err, stats, failed);
         } catch (const Xapian::DatabaseError& e) {
             throw_write_failed(o.db, e);
         }
@@ -485,8 +520,8 @@ int full_build(const IndexOptions& o, Xapian::WritableDatabase& empty, const Fil
     SyncStats stats;
     Xapian::WritableDatabase db;
     try {
-        db = build_database(files.files, work / "db", work / "shards", build_settings(o), *progress,
-                            err, stats, failed);
+        db = build_database(plan_sync(empty, files).targets, work / "db", work / "shards",
+                            build_settings(o), *progress, err, stats, failed);
     } catch (const Xapian::DatabaseCorruptError& e) {
         throw_corrupt(o.db, e.get_description());
     } catch (const Xapian::DatabaseError& e) {

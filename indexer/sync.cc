@@ -4,12 +4,14 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <map>
 #include <ostream>
 #include <set>
 #include <sstream>
+#include <unordered_map>
 
 #include "indexer/clean.h"
 #include "indexer/common/analysis.h"
@@ -53,6 +55,17 @@ bool record_of(const Xapian::Database& db, const std::string& name, FileRecord& 
     return true;
 }
 
+// File systems stamp times at their own tick (a few ms on ext4 and tmpfs, 1 s on ext3 and some
+// NFS, 2 s on FAT): a file read within this of its mtime may have changed again since within the
+// same tick, size and mtime as recorded, and is read again (its hash compared) next time.
+constexpr long long kRacyNs = 2'000'000'000LL;
+
+long long wall_clock_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
 }  // namespace
 
 long sync_one(IndexWriter& writer, Xapian::WritableDatabase& db, const SyncTarget& t,
@@ -62,7 +75,8 @@ long sync_one(IndexWriter& writer, Xapian::WritableDatabase& db, const SyncTarge
     const bool known = record_of(db, t.name, rec);
     try {
         FileTimes now;
-        if (known && stat_file(t.path, now) && now.size == rec.size &&
+        const bool racy = rec.read_ns != 0 && rec.read_ns - rec.mtime_ns < kRacyNs;
+        if (known && !racy && stat_file(t.path, now) && now.size == rec.size &&
             now.mtime_ns == rec.mtime_ns) {
             require_readable(t.path);
             if (rec.real != t.real || rec.path != t.name_path) {
@@ -70,18 +84,30 @@ long sync_one(IndexWriter& writer, Xapian::WritableDatabase& db, const SyncTarge
                 rec.real = t.real;
                 rec.path = t.name_path;
                 db.set_metadata(meta::kFilePrefix + t.name, encode_file_record(rec));
+                ++stats.records_updated;
             }
             ++stats.files_unchanged;
             stats.unchanged += rec.passages;
             return rec.passages;
         }
+        const long long read_ns = wall_clock_ns();
         Source src = read_source(t.path);
         if (known && src.size == rec.size && src.hash == rec.hash) {
-            // Touched but not changed: remember the new mtime, index nothing.
+            // Touched but not changed: remember the new mtime, index nothing. Read again only
+            // as racy, nothing changed but when it was read: that waits for a run that commits
+            // anyway, so that a run that changes nothing commits nothing.
+            const bool settled_only =
+                rec.mtime_ns == src.mtime_ns && rec.real == t.real && rec.path == t.name_path;
             rec.mtime_ns = src.mtime_ns;
+            rec.read_ns = read_ns;
             rec.real = t.real;
             rec.path = t.name_path;
-            db.set_metadata(meta::kFilePrefix + t.name, encode_file_record(rec));
+            if (settled_only) {
+                stats.settled.emplace_back(t.name, rec);
+            } else {
+                db.set_metadata(meta::kFilePrefix + t.name, encode_file_record(rec));
+                ++stats.records_updated;
+            }
             ++stats.files_unchanged;
             stats.unchanged += rec.passages;
             return rec.passages;
@@ -105,6 +131,7 @@ long sync_one(IndexWriter& writer, Xapian::WritableDatabase& db, const SyncTarge
         next.hash = src.hash;
         next.real = t.real;
         next.path = t.name_path;
+        next.read_ns = read_ns;
         writer.sync_file(report, next, stats);
         ++stats.files_changed;
         return static_cast<long>(report.passages.size());
@@ -160,11 +187,25 @@ SyncPlan plan_sync(const Xapian::Database& db, const FileSet& set) {
             taken.insert(name);
         }
     }
-    // A record no file continues, with the same content: the file renamed or moved. Only files
-    // of a size such a record has are read for their hash.
+    // Records no file continues: files gone (or renamed), unless under what could not be read.
+    auto unseen = [&](const std::string& name, const FileRecord& r) {
+        return under_unreadable(set, r.path.empty() ? absolute_path(name) : r.path) ||
+               (!r.real.empty() && under_unreadable(set, r.real));
+    };
     std::multimap<long long, std::string> orphans;  // size -> record
     for (const auto& [name, r] : records)
-        if (!taken.count(name)) orphans.emplace(r.size, name);
+        if (!taken.count(name) && !unseen(name, r)) orphans.emplace(r.size, name);
+    auto adopt = [&](size_t i, const std::string& record) {
+        plan.continues[i] = record;
+        taken.insert(record);
+        for (auto o = orphans.begin(); o != orphans.end(); ++o)
+            if (o->second == record) {
+                orphans.erase(o);
+                break;
+            }
+    };
+    // One with the same content: the file renamed or moved. Only files of a size such a record
+    // has are read for their hash.
     for (size_t i = 0; i < n && !orphans.empty(); ++i) {
         if (!plan.continues[i].empty()) continue;
         const auto range = orphans.equal_range(file_size(set.files[i].path));
@@ -177,18 +218,58 @@ SyncPlan plan_sync(const Xapian::Database& db, const FileSet& set) {
         }
         for (auto o = range.first; o != range.second; ++o) {
             if (records.at(o->second).hash != hash) continue;
-            plan.continues[i] = o->second;
-            taken.insert(o->second);
-            orphans.erase(o);
+            adopt(i, o->second);
             break;
         }
     }
-    for (const auto& [name, r] : records) {
-        if (taken.count(name)) continue;
-        const bool unseen = under_unreadable(set, r.path.empty() ? absolute_path(name) : r.path) ||
-                            (!r.real.empty() && under_unreadable(set, r.real));
-        (unseen ? plan.kept : plan.removed).push_back(name);
+    // One that has at least half the passages of the file (or the file half of its): renamed
+    // and edited before a sync saw either. What passages of files gone are left can still lend
+    // their ids to passages of the same text in new files.
+    bool unmatched = false;
+    for (size_t i = 0; i < n; ++i) unmatched = unmatched || plan.continues[i].empty();
+    if (unmatched && !orphans.empty()) {
+        std::unordered_map<std::string, std::vector<std::string>> holders;  // text -> records
+        std::map<std::string, long> sizes;                                  // record -> passages
+        for (const auto& [size, name] : orphans) {
+            const std::string term = file_term(name);
+            for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) {
+                holders[decode_passage(db.get_document(*it).get_data()).text].push_back(name);
+                ++sizes[name];
+            }
+        }
+        for (size_t i = 0; i < n && !orphans.empty(); ++i) {
+            if (!plan.continues[i].empty()) continue;
+            Report report;
+            try {
+                report = load_report(read_source(set.files[i].path), set.files[i].path);
+            } catch (const InputError&) {
+                continue;
+            }
+            std::map<std::string, long> shared;
+            for (const Passage& p : report.passages) {
+                auto h = holders.find(p.text);
+                if (h == holders.end()) continue;
+                for (const std::string& r :
+                     std::set<std::string>(h->second.begin(), h->second.end()))
+                    if (!taken.count(r)) ++shared[r];
+            }
+            std::string best;
+            for (const auto& [r, k] : shared)
+                if (best.empty() || k > shared[best]) best = r;
+            if (best.empty()) continue;
+            const long smaller = std::min(static_cast<long>(report.passages.size()), sizes[best]);
+            if (shared[best] * 2 >= smaller) adopt(i, best);
+        }
+        for (const auto& [size, name] : orphans) {
+            const std::string term = file_term(name);
+            for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) {
+                Passage p = decode_passage(db.get_document(*it).get_data());
+                plan.orphan_ids[p.text].push_back(p.id);
+            }
+        }
     }
+    for (const auto& [name, r] : records)
+        if (!taken.count(name)) (unseen(name, r) ? plan.kept : plan.removed).push_back(name);
     return plan;
 }
 
@@ -265,8 +346,9 @@ void sync_into(Xapian::WritableDatabase& db, const FileSet& set, const std::stri
         const std::string schema = std::to_string(kSchemaVersion);
         if (db.get_metadata(meta::kSchema) != schema) db.set_metadata(meta::kSchema, schema);
         if (stored != fp) db.set_metadata(meta::kAnalysis, fp);
-        // Gone files first, so that their names are free for a file renamed onto one.
+        // Gone files first, so that their names (and ids) are free for a file renamed onto one.
         for (const std::string& f : plan.removed) writer.remove_file(f, stats);
+        writer.lend_ids(plan.orphan_ids);
         rename_files(writer, db, plan, stats);
         long written_out = 0;  // documents written when the buffers were last written out
         for (size_t i = 0; i < plan.targets.size(); ++i) {
@@ -284,8 +366,11 @@ void sync_into(Xapian::WritableDatabase& db, const FileSet& set, const std::stri
             }
             progress.advance(1, passages, file_size(plan.targets[i].path));
         }
-        if (stats.files_changed || stats.files_removed || stats.files_renamed)
-            writer.update_summaries();
+        const bool writes = stats.files_changed || stats.files_removed || stats.files_renamed;
+        if (writes) writer.update_summaries();
+        if (writes || stats.records_updated)
+            for (const auto& [name, rec] : stats.settled)
+                db.set_metadata(meta::kFilePrefix + name, encode_file_record(rec));
         progress.stage("committing");
         db.commit_transaction();
         progress.clear();

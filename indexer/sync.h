@@ -5,6 +5,7 @@
 #include <xapian.h>
 
 #include <iosfwd>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -46,12 +47,16 @@ long sync_one(IndexWriter& writer, Xapian::WritableDatabase& db, const SyncTarge
 // when the record has its real path (then it keeps its name while that name still leads to it,
 // however this run reached it), else when the record has its name (recorded before real paths
 // were, or moved along with its folder), else when a record no file continues has its content
-// (renamed or moved: its passages keep their ids under the new name).
+// (renamed or moved: its passages keep their ids under the new name), else one that has half of
+// its passages (renamed and edited before a sync saw either).
 struct SyncPlan {
     std::vector<SyncTarget> targets;     // for each file of the set, in its order
     std::vector<std::string> continues;  // for each: the record it continues ("" when new)
     std::vector<std::string> removed;    // records no file continues: their files are gone
     std::vector<std::string> kept;       // records of files under what could not be read
+    // The ids of the passages of removed files, by text: a new passage of the same text (in a
+    // file renamed and edited beyond recognition as the same) takes one.
+    std::map<std::string, std::vector<std::string>> orphan_ids;
 };
 SyncPlan plan_sync(const Xapian::Database& db, const FileSet& set);
 

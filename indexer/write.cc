@@ -232,7 +232,14 @@ void IndexWriter::sync_file(const Report& report, const FileRecord& record, Sync
     for (size_t i = 0; i < report.passages.size(); ++i) {
         Passage p = report.passages[i];
         if (continues[i] < 0) {
-            p.id = unused_id(p.id);
+            auto lent = lent_.find(p.text);
+            if (lent != lent_.end() && !lent->second.empty() &&
+                !db_.term_exists(id_term(lent->second.back()))) {
+                p.id = lent->second.back();
+                lent->second.pop_back();
+            } else {
+                p.id = unused_id(p.id);
+            }
             add(p, words[i], std::nullopt);
             ++stats.added;
             continue;

@@ -4,6 +4,7 @@
 
 #include <xapian.h>
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,6 +37,10 @@ struct SyncStats {
     long files_seen = 0, files_changed = 0, files_unchanged = 0, files_removed = 0,
          files_failed = 0, files_renamed = 0;
     long added = 0, updated = 0, removed = 0, unchanged = 0, relined = 0;
+    long records_updated = 0;  // file records rewritten with no passage changed (touched, moved)
+    // Records of files read again as racy (sync.cc) and found unchanged: written only by a run
+    // that commits anyway.
+    std::vector<std::pair<std::string, FileRecord>> settled;
 };
 
 class IndexWriter {
@@ -58,6 +63,9 @@ class IndexWriter {
     // thread learns the files before its own, as one thread indexing them in order does.
     void learn_words(const Report& report);
     void remove_file(const std::string& file, SyncStats& stats);
+    // Ids that new passages of the same text take before any made afresh (passages of files
+    // removed in this run, their documents deleted): text -> ids.
+    void lend_ids(const std::map<std::string, std::vector<std::string>>& ids) { lent_ = ids; }
     // Rewrites the summaries of all file records (chapters, acronyms) that searches read, and
     // marks the commit (mark_commit).
     void update_summaries();
@@ -73,6 +81,7 @@ class IndexWriter {
     Xapian::WritableDatabase& db_;
     const Analyzer& analyzer_;
     bool fresh_;  // the database held nothing when this writer began
+    std::map<std::string, std::vector<std::string>> lent_;
     Xapian::TermGenerator tg_;
     std::unique_ptr<Decompounder> parts_;  // loaded when a file first needs indexing
     std::unordered_map<std::string, Xapian::termcount> spelling_;  // words of the file being synced

@@ -85,8 +85,16 @@ Contents contents(const std::string& path) {
             c.all["term " + id + " " + *t] = std::to_string(t.get_wdf()) + " @" + pos;
         }
     }
-    for (auto k = db.metadata_keys_begin(); k != db.metadata_keys_end(); ++k)
-        c.all["meta " + *k] = db.get_metadata(*k);
+    for (auto k = db.metadata_keys_begin(); k != db.metadata_keys_end(); ++k) {
+        std::string value = db.get_metadata(*k);
+        if ((*k).rfind(rapportsok::meta::kFilePrefix, 0) == 0) {
+            // When each file was read differs from build to build.
+            rapportsok::FileRecord r = rapportsok::decode_file_record(value);
+            r.read_ns = 0;
+            value = rapportsok::encode_file_record(r);
+        }
+        c.all["meta " + *k] = value;
+    }
     for (auto s = db.spellings_begin(); s != db.spellings_end(); ++s)
         c.all["spelling " + *s] = std::to_string(s.get_termfreq());
     return c;

@@ -1,5 +1,6 @@
 // The index never loses or misstates what the files say (issue 11): one test per case found by
 // hand or by the model test (test_model.cc), each named for what happens now.
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -559,4 +560,134 @@ TEST_CASE(
     // A sync that changes nothing reads nothing, and says nothing again.
     auto again = ws.index();
     CHECK(again.err.find("trasig.txt") == std::string::npos);
+}
+
+// ---------------------------------------------------------------------------------------------
+// A database this user may not write
+
+TEST_CASE(
+    "a database this user may not write is named as such, never waited for, never blamed on "
+    "another indexer: a sync, --wait, --rebuild, a new database, status 2",
+    "[e2e][safety][regression]") {
+    // Found by hand: setpriv --reuid=65534 indexer --wait waited for ever, and without --wait
+    // the message blamed "another indexer".
+    Workspace ws;
+    fs::permissions(ws.dir.path(), fs::perms::owner_all | fs::perms::group_read |
+                                       fs::perms::group_exec | fs::perms::others_read |
+                                       fs::perms::others_exec);
+    REQUIRE(ws.index().status == 0);
+    const std::string before = ws.revision();
+    ws.dir.write(kSeedName, testing::read_file(ws.dir.file(kSeedName)) + "Ett nytt stycke.\n");
+    std::vector<ModeFor> read_only;
+    for (const auto& e : fs::directory_iterator(ws.db()))
+        read_only.emplace_back(e.path().string(), fs::perms::owner_read | fs::perms::group_read |
+                                                      fs::perms::others_read);
+    read_only.emplace_back(ws.db(), fs::perms::owner_read | fs::perms::owner_exec |
+                                        fs::perms::group_read | fs::perms::group_exec |
+                                        fs::perms::others_read | fs::perms::others_exec);
+    struct Case {
+        std::vector<std::string> args;
+        std::string message;
+    };
+    for (const Case& c : std::vector<Case>{
+             {{"--db", ws.db(), "corpus"},
+              "cannot write the database at " + ws.db() +
+                  ": permission denied (this user may not write " + ws.db() + ")"},
+             {{"--db", ws.db(), "--wait", "corpus"}, "cannot write the database at " + ws.db()},
+             {{"--db", ws.db(), "--rebuild", "corpus"},
+              "cannot write the database at " + ws.db() + ": permission denied"},
+             {{"--db", ws.db() + "/ny", "corpus"},
+              "cannot write the database at " + ws.db() + "/ny: permission denied"}}) {
+        CAPTURE(c.args);
+        std::vector<std::string> argv = {testing::indexer_bin()};
+        argv.insert(argv.end(), c.args.begin(), c.args.end());
+        testing::Process p(unprivileged(argv), ws.dir.path());
+        REQUIRE(eventually([&] { return !p.running(); }));  // killed by ~Process otherwise
+        CHECK(p.wait() == 2);
+        CHECK_THAT(p.err(), Catch::Contains("indexer: " + c.message));
+        CHECK(p.err().find("another indexer") == std::string::npos);
+        CHECK(ws.revision() == before);
+    }
+}
+
+TEST_CASE(
+    "a file changed again within its timestamp's tick after it was indexed (size and mtime as "
+    "recorded) is read again and indexed; a run that then changes nothing commits nothing",
+    "[e2e][safety]") {
+    Workspace ws;
+    const std::string b = ws.dir.write("corpus/b.txt", "Rubrik\n\nPelikaner häckar vid sjön.\n");
+    REQUIRE(ws.index().status == 0);
+    struct stat st;
+    REQUIRE(::stat(b.c_str(), &st) == 0);
+    // Rewritten with as many bytes, and stamped with the same time, as a file system with
+    // coarse timestamps stamps a second write within one tick.
+    ws.dir.write("corpus/b.txt", "Rubrik\n\nFlamingor häckar vid sjön.\n");
+    const struct timespec times[2] = {st.st_atim, st.st_mtim};
+    REQUIRE(::utimensat(AT_FDCWD, b.c_str(), times, 0) == 0);
+    auto r = ws.index();
+    INFO(r.out << r.err);
+    CHECK(r.status == 0);
+    CHECK_THAT(r.out, Catch::StartsWith("1 file changed: 0 passages added, 1 updated"));
+    auto s = ws.search({"--json", "flamingor"});
+    CHECK(s.status == 0);
+    const std::string before = ws.revision();
+    auto again = ws.index();
+    CHECK_THAT(again.out, Catch::StartsWith("0 files changed"));
+    CHECK(ws.revision() == before);
+}
+
+TEST_CASE(
+    "a file renamed and edited before a sync saw either keeps its unchanged passages' ids (and "
+    "its edited one's), counted as renamed; one mostly rewritten too lends them its same texts",
+    "[e2e][safety][regression][model]") {
+    // Found by the model test (seed 1001, step 85): an edit, a sync refused for a missing path,
+    // then a rename; the file's passages all got new ids.
+    Workspace ws;
+    auto text = [](int from, int to) {
+        std::string s = "Rubrik\n\n";
+        for (int i = from; i < to; ++i)
+            s += "Stycke " + std::to_string(i) + " om pelikaner och deras bon.\n\n";
+        return s;
+    };
+    ws.dir.write("corpus/a.txt", text(0, 6));
+    REQUIRE(ws.index().status == 0);
+    auto ids_of = [&](const std::string& file) {
+        std::map<std::string, std::string> out;  // text -> id
+        for (const auto& [id, ft] : stored(ws.db()))
+            if (ft.first == file) out[ft.second] = id;
+        return out;
+    };
+    const auto before = ids_of("corpus/a.txt");
+    // Edited and renamed: one paragraph changed in place, one added.
+    std::string edited = text(0, 6);
+    edited.replace(edited.find("Stycke 2 om"), 11, "Stycke 2 handlar om");
+    ws.dir.write("corpus/b.txt", edited + "Ett nytt stycke.\n");
+    fs::remove(ws.dir.file("corpus/a.txt"));
+    auto r = ws.index();
+    INFO(r.out << r.err);
+    CHECK(r.status == 0);
+    CHECK_THAT(r.out, Catch::StartsWith("1 file changed, 1 renamed: 1 passage added, 1 updated, 0 "
+                                        "removed"));
+    const auto after = ids_of("corpus/b.txt");
+    for (const auto& [t, id] : before) {
+        CAPTURE(t);
+        if (t.find("Stycke 2 ") != std::string::npos)
+            CHECK(after.at("Stycke 2 handlar om pelikaner och deras bon.") == id);
+        else
+            CHECK(after.at(t) == id);
+    }
+    // Mostly rewritten and renamed: no longer the same file, but the two paragraphs left keep
+    // their ids.
+    std::string rewritten = text(4, 6) + text(10, 16).substr(8);
+    ws.dir.write("corpus/c.txt", rewritten);
+    fs::remove(ws.dir.file("corpus/b.txt"));
+    r = ws.index();
+    CHECK(r.status == 0);
+    CHECK_THAT(r.out, Catch::StartsWith("1 file changed, 1 removed: "));
+    const auto last = ids_of("corpus/c.txt");
+    CHECK(last.size() == 8);
+    for (int i : {4, 5}) {
+        const std::string t = "Stycke " + std::to_string(i) + " om pelikaner och deras bon.";
+        CHECK(last.at(t) == before.at(t));
+    }
 }

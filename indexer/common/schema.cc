@@ -257,7 +257,8 @@ Passage decode_passage(const std::string& stored) {
 std::string encode_file_record(const FileRecord& r) {
     json j = {{"size", r.size},         {"mtime_ns", r.mtime_ns}, {"hash", r.hash},
               {"passages", r.passages}, {"title", r.title},       {"chapters", r.chapters},
-              {"acronyms", r.acronyms}, {"real", r.real},         {"path", r.path}};
+              {"acronyms", r.acronyms}, {"real", r.real},         {"path", r.path},
+              {"read_ns", r.read_ns}};
     return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -273,6 +274,7 @@ FileRecord decode_file_record(const std::string& data) {
     r.acronyms = j.value("acronyms", std::vector<std::pair<std::string, std::string>>());
     r.real = j.value("real", std::string());
     r.path = j.value("path", std::string());
+    r.read_ns = j.value("read_ns", 0LL);
     return r;
 }
 

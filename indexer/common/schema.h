@@ -80,6 +80,11 @@ struct FileRecord {
     // written before they were kept.
     std::string real;
     std::string path;
+    // When the file was read (ns since the Unix epoch, as mtime_ns). A file modified less than
+    // a timestamp's coarsest tick before it was read may change again within that tick, size and
+    // mtime unchanged: it is read again (its hash compared) rather than trusted by them. 0 in
+    // records written before it was kept.
+    long long read_ns = 0;
     long passages = 0;
     std::string title;                  // the report's title
     std::vector<std::string> chapters;  // its chapter headings, in order
