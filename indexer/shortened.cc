@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "indexer/common/schema.h"
 #include "indexer/common/text.h"
 
 namespace rapportsok {
@@ -119,7 +120,7 @@ std::vector<std::string> add_shortened_compounds(Xapian::Document& doc, const st
     };
     for (const ShortenedCompounds& s : found) {
         for (const auto& [index, compound] : s.completed) {
-            doc.add_term("Z" + field_prefix + analyzer.stem(compound));
+            doc.add_term(stemmed_term(analyzer.stem(compound), field_prefix.c_str()));
             if (!with_positions) doc.add_term(field_prefix + compound);
             added.push_back(compound);
         }

@@ -51,7 +51,7 @@ Xapian::Document make_document(const Passage& p, const Analyzer& analyzer,
         for (const auto* list : {words, &completed})
             for (const std::string& w : *list)
                 for (const std::string& part : parts->split(w))
-                    doc.add_term(prefix::kCompoundPart + analyzer.stem(part));
+                    doc.add_term(compound_part_term(analyzer.stem(part)));
     }
     // Headings are weighed, not searched as phrases: no positions to write for them.
     // The report's title is no passage of its own; a word only it has finds the report.
@@ -163,7 +163,7 @@ void IndexWriter::add(const Passage& p, const std::vector<std::string>& words,
     for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
         const std::string& term = *t;
         termlist_bytes += term.size() + 4;
-        if (!term.empty() && !(term[0] >= 'A' && term[0] <= 'Z')) spelling_[term] += t.get_wdf();
+        if (is_body_word_term(term)) spelling_[term] += t.get_wdf();
     }
     before_write();
     Xapian::docid did = replace.value_or(0);

@@ -34,8 +34,8 @@ Expander::Expander(ExpandSources sources, ExpandOptions options, std::string fie
 bool Expander::in_index(const std::string& term) const {
     if (db_.term_exists(term)) return true;
     // A section title's words are words of the index too ("Rättssäkerhet" is only a title).
-    const bool stem = !term.empty() && term[0] == 'Z';
-    return db_.term_exists(stem ? "Z" + std::string(prefix::kSectionTitle) + term.substr(1)
+    const bool stem = is_stemmed_term(term);
+    return db_.term_exists(stem ? stemmed_term(stem_of_term(term), prefix::kSectionTitle)
                                 : prefix::kSectionTitle + term);
 }
 
@@ -201,7 +201,7 @@ std::vector<std::string> Expander::with_inflections(const std::string& w) const 
 
 std::string Expander::field_term(const std::string& t) const {
     if (field_.empty() || t.empty()) return t;
-    return t[0] == 'Z' ? "Z" + field_ + t.substr(1) : field_ + t;
+    return is_stemmed_term(t) ? stemmed_term(stem_of_term(t), field_.c_str()) : field_ + t;
 }
 
 Xapian::Query Expander::terms_query(const std::vector<std::string>& terms) const {
@@ -216,7 +216,7 @@ Xapian::Query Expander::expand_word(const std::string& w) {
     auto stems_of = [&](const std::vector<std::string>& forms, std::vector<std::string>& terms,
                         Expansion& e, const std::string& skip) {
         for (const std::string& form : forms) {
-            std::string t = "Z" + analyzer_.stem(form);
+            std::string t = stemmed_term(analyzer_.stem(form));
             if (std::find(terms.begin(), terms.end(), t) != terms.end()) continue;
             terms.push_back(t);
             if (form != skip) e.alternatives.push_back(form);
@@ -236,7 +236,7 @@ Xapian::Query Expander::expand_word(const std::string& w) {
         // The part is indexed as the stem of its form in the compound, which the stemmer may
         // leave inflected ("statsspråket" has the part "språket"): try the word's endings too.
         auto add_part = [&](const std::string& form) {
-            std::string t = std::string(prefix::kCompoundPart) + analyzer_.stem(form);
+            std::string t = compound_part_term(analyzer_.stem(form));
             if (std::find(parts.begin(), parts.end(), t) == parts.end() && db_.term_exists(t))
                 parts.push_back(t);
         };
@@ -391,7 +391,7 @@ Xapian::Query Expander::english(const std::string& w) {
         std::vector<std::string> words = query_words(analyzer_, t);
         if (words.empty()) continue;
         bool present = std::all_of(words.begin(), words.end(), [&](const std::string& x) {
-            return db_.term_exists(x) || db_.term_exists("Z" + analyzer_.stem(x));
+            return db_.term_exists(x) || db_.term_exists(stemmed_term(analyzer_.stem(x)));
         });
         if (!present) continue;
         alts.push_back(member_query(words));
@@ -405,7 +405,7 @@ Xapian::Query Expander::english(const std::string& w) {
 Xapian::Query Expander::member_query(const std::vector<std::string>& words) {
     if (words.size() == 1) {
         const std::string& w = words.front();
-        return Xapian::Query(field_term(has_stemmed_term(w) ? "Z" + analyzer_.stem(w) : w));
+        return Xapian::Query(field_term(has_stemmed_term(w) ? stemmed_term(analyzer_.stem(w)) : w));
     }
     std::vector<Xapian::Query> terms;
     for (const std::string& w : words) terms.emplace_back(field_term(w));

@@ -153,22 +153,7 @@ SearchResult search_once(Worker& worker, const SearchRequest& req) {
         return static_cast<long>(static_cast<double>(n) * scale + 0.5);
     };
 
-    // Words found through an expansion are highlighted as well as the query's own.
-    std::set<std::string> exact = plan.exact_terms, stems = plan.stems;
-    std::vector<std::string> infixes;
-    for (const Expansion& e : plan.expansions) {
-        if (e.kind == "compound") {
-            infixes.push_back(analyzer.stem(e.word));
-            continue;
-        }
-        for (const std::string& alt : e.alternatives)
-            for (const std::string& w : query_words(analyzer, alt)) {
-                if (analyzer.is_stopword(w)) continue;
-                exact.insert(w);
-                stems.insert(analyzer.stem(w));
-            }
-    }
-    Highlighter hl(analyzer, {exact, stems, plan.wildcard_prefixes, infixes}, worker.snippets());
+    Highlighter hl(analyzer, plan.highlight, worker.snippets());
     int rank = static_cast<int>(req.offset);
     for (Xapian::doccount i : ranked) {
         const Xapian::MSetIterator it = mset[i];

@@ -114,9 +114,6 @@ std::vector<std::string> only_excluded(const std::string& normalised) {
     return out;
 }
 
-// As QueryParser::set_max_expansion below: the terms a wildcard stands for, at most.
-constexpr size_t kMaxWildcardTerms = 256;
-
 Xapian::Query or_terms(const std::vector<std::string>& terms) {
     return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
 }
@@ -387,21 +384,15 @@ bool well_formed(const std::string& q, std::string& why) {
     return true;
 }
 
-QueryPlan plan_query(Worker& worker, const std::string& raw, const RankingWeights& w,
-                     const ExpandOptions& options) {
-    const Xapian::Database& db = worker.db();
-    const Analyzer& analyzer = worker.analyzer();
-    QueryPlan plan;
-    SplitQuery split = split_filters(raw);
-    for (const std::string& e : split.errors) plan.notes.push_back(e);
-
-    // Filters: OR within a kind, AND across kinds.
+FilterPlan plan_filters(const Filters& filters, const Xapian::Database& db,
+                        std::vector<std::string>& notes) {
+    // OR within a kind, AND across kinds.
     std::vector<Xapian::Query> kinds;
     auto add_kind = [&](std::vector<std::string> terms, const std::string& what) {
         std::vector<std::string> present;
         for (const std::string& t : terms)
             if (db.term_exists(t)) present.push_back(t);
-        if (present.empty()) plan.notes.push_back("no passage has " + what);
+        if (present.empty()) notes.push_back("no passage has " + what);
         kinds.push_back(or_terms(present));
     };
     // Numbered filters: their ranges' terms, and the ranges as the user wrote them.
@@ -417,23 +408,23 @@ QueryPlan plan_query(Worker& worker, const std::string& raw, const RankingWeight
         }
         add_kind(terms, name + " " + what);
     };
-    if (!split.filters.sections.empty() || !split.filters.section_labels.empty()) {
+    if (!filters.sections.empty() || !filters.section_labels.empty()) {
         // One kind: ranges of top-level sections and sub-sections alike.
         std::vector<std::string> terms;
         std::string what;
-        for (auto [a, b] : split.filters.sections) {
+        for (auto [a, b] : filters.sections) {
             for (int n = a; n <= b && n - a < 10000; ++n) terms.push_back(section_term(n));
             what += (what.empty() ? "" : ",") + std::to_string(a) +
                     (a == b ? "" : "-" + std::to_string(b));
         }
-        for (const std::string& label : split.filters.section_labels) {
+        for (const std::string& label : filters.section_labels) {
             terms.push_back(section_term(label));
             what += (what.empty() ? "" : ",") + label;
         }
         add_kind(terms, "section " + what);
     }
-    add_ranges(split.filters.pages, page_term, "page");
-    for (const std::string& c : split.filters.chapters) {
+    add_ranges(filters.pages, page_term, "page");
+    for (const std::string& c : filters.chapters) {
         std::vector<std::pair<int, int>> numbers;
         std::vector<std::string> terms;
         if (parse_ranges(c, numbers)) {
@@ -456,35 +447,39 @@ QueryPlan plan_query(Worker& worker, const std::string& raw, const RankingWeight
         }
         add_kind(terms, "chapter \"" + c + "\"");
     }
-    for (const std::string& f : split.filters.files) {
+    for (const std::string& f : filters.files) {
         std::vector<std::string> terms;
         const std::string pfx = prefix::kFile;
         for (const std::string& t : terms_with_prefix(db, pfx))
             if (t.find(f, pfx.size()) != std::string::npos) terms.push_back(t);
         add_kind(terms, "file \"" + f + "\"");
     }
-    plan.has_filter = !kinds.empty();
-    plan.filter = kinds.empty() ? match_all()
-                                : Xapian::Query(Xapian::Query::OP_AND, kinds.begin(), kinds.end());
+    FilterPlan plan;
+    plan.any = !kinds.empty();
+    if (plan.any) plan.query = Xapian::Query(Xapian::Query::OP_AND, kinds.begin(), kinds.end());
+    return plan;
+}
 
-    std::string text = normalise_query(split.text, analyzer);
+QueryText prepare_text(const std::string& words, const Analyzer& analyzer, bool filtered,
+                       std::vector<std::string>& notes) {
+    QueryText out;
+    std::string text = normalise_query(words, analyzer);
     // Parsing and expanding grow faster than the number of words: a pasted page would take
     // seconds. The first kMaxQueryWords words say what is wanted.
-    constexpr size_t kMaxQueryWords = 1000;
     if (std::vector<std::string> all = split_ws(text); all.size() > kMaxQueryWords) {
         text.clear();
         for (size_t k = 0; k < kMaxQueryWords; ++k) text += (k ? " " : "") + all[k];
-        plan.notes.push_back("the query has " + std::to_string(all.size()) +
-                             " words; searched for the first " + std::to_string(kMaxQueryWords));
+        notes.push_back("the query has " + std::to_string(all.size()) +
+                        " words; searched for the first " + std::to_string(kMaxQueryWords));
     }
     std::string why;
     if (!well_formed(text, why)) {
-        plan.plain_words = true;
-        plan.notes.push_back("the query could not be read as written (" + why +
-                             "); searched as plain words");
+        out.plain_words = true;
+        notes.push_back("the query could not be read as written (" + why +
+                        "); searched as plain words");
         const std::string operators = text;
         text = normalise_query(plain_words(text), analyzer);
-        if (text.empty() && !plan.has_filter)
+        if (text.empty() && !filtered)
             throw UsageError("empty query: no word to search for besides operators and marks (" +
                              operators + ")");
     }
@@ -494,7 +489,7 @@ QueryPlan plan_query(Worker& worker, const std::string& raw, const RankingWeight
     if (std::vector<std::string> excluded = only_excluded(text); !excluded.empty()) {
         std::string list;
         for (const std::string& x : excluded) list += (list.empty() ? "" : ", ") + ("-" + x);
-        if (!plan.has_filter)
+        if (!filtered)
             throw UsageError("the query only excludes (" + list +
                              "): nothing to exclude from; add a word to search for (fängelse " +
                              list.substr(0, list.find(',')) +
@@ -507,24 +502,26 @@ QueryPlan plan_query(Worker& worker, const std::string& raw, const RankingWeight
     // Stopwords alone: Xapian would search them as they are (no stems exist for them), which
     // finds nothing useful; a quoted phrase of them ("för att") is searched, though.
     if (text.find('"') == std::string::npos) {
-        std::vector<std::string> words;
+        std::vector<std::string> ws;
         for (const std::string& word : query_words(analyzer, text))
             if (!is_operator(word) && word != "and" && word != "or" && word != "not")
-                words.push_back(word);
-        if (!words.empty() && std::all_of(words.begin(), words.end(), [&](const std::string& x) {
+                ws.push_back(word);
+        if (!ws.empty() && std::all_of(ws.begin(), ws.end(), [&](const std::string& x) {
                 return analyzer.is_stopword(x);
             })) {
             std::string list;
-            for (const std::string& x : words) list += (list.empty() ? "" : ", ") + x;
+            for (const std::string& x : ws) list += (list.empty() ? "" : ", ") + x;
             throw UsageError("the query has only stopwords (" + list +
                              "): nothing to search for; add a word that carries meaning, or "
                              "quote a phrase");
         }
     }
+    out.text = std::move(text);
+    return out;
+}
 
-    // Configured by the worker once (the stopper is built from the list each time otherwise);
-    // what differs per query is set below.
-    Xapian::QueryParser& qp = worker.parser();
+ParsedQuery parse_text(QueryText& text, Xapian::QueryParser& qp, const Xapian::Database& db,
+                       const Analyzer& analyzer, std::vector<std::string>& notes) {
     qp.set_database(db);
     // Holding on to the database after this query would keep its files open.
     struct Release {
@@ -535,7 +532,7 @@ QueryPlan plan_query(Worker& worker, const std::string& raw, const RankingWeight
     qp.set_max_expansion(static_cast<Xapian::termcount>(kMaxWildcardTerms),
                          Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
                          Xapian::QueryParser::FLAG_WILDCARD);
-    unsigned flags = plan.plain_words
+    unsigned flags = text.plain_words
                          ? 0
                          : Xapian::QueryParser::FLAG_BOOLEAN | Xapian::QueryParser::FLAG_PHRASE |
                                Xapian::QueryParser::FLAG_LOVEHATE |
@@ -545,130 +542,195 @@ QueryPlan plan_query(Worker& worker, const std::string& raw, const RankingWeight
         qp.set_stemming_strategy(stem ? Xapian::QueryParser::STEM_SOME
                                       : Xapian::QueryParser::STEM_NONE);
         try {
-            return qp.parse_query(text, flags, pfx);
+            return qp.parse_query(text.text, flags, pfx);
         } catch (const Xapian::QueryParserError& e) {
             if (flags == 0) throw;
-            plan.plain_words = true;
-            plan.notes.push_back("the query could not be read as written (" + e.get_msg() +
-                                 "); searched as plain words");
-            text = normalise_query(plain_words(text), analyzer);
+            text.plain_words = true;
+            notes.push_back("the query could not be read as written (" + e.get_msg() +
+                            "); searched as plain words");
+            text.text = normalise_query(plain_words(text.text), analyzer);
             flags = 0;
-            return qp.parse_query(text, flags, pfx);
+            return qp.parse_query(text.text, flags, pfx);
         }
     };
-    Xapian::Query exact = parse("", false);
+    ParsedQuery out;
+    out.exact = parse("", false);
+    out.wildcards = has_wildcard(out.exact);
+    out.free_words = free_words(out.exact);
+    // Without wildcards the section titles are matched through the expander (expand_query).
+    if (out.wildcards) out.title = parse(prefix::kSectionTitle, true);
+    // Free words weigh in the chapter headings with the same readings as in the text
+    // (expand_query); other queries by their words as parsed.
+    if (!out.free_words) out.chapter = parse(prefix::kChapterName, true);
+    return out;
+}
+
+ExpandedQuery expand_query(const ParsedQuery& parsed, const QueryText& text, ExpandSources sources,
+                           const ExpandOptions& options, double title_weight) {
     // The stemmed query is the unstemmed one with each free word turned into its stem and the
     // related forms the index holds; phrases stay exact.
-    Expander expander(worker.expand_sources(), options);
+    const Analyzer& analyzer = sources.analyzer;
+    Expander expander(sources, options);
     // A word quoted on its own ("budget") is a one-word phrase: exact, never widened, although
     // Xapian's parser makes it a plain term.
-    for (size_t q = text.find('"'); q != std::string::npos; q = text.find('"', q + 1)) {
-        size_t close = text.find('"', q + 1);
+    const std::string& t = text.text;
+    for (size_t q = t.find('"'); q != std::string::npos; q = t.find('"', q + 1)) {
+        size_t close = t.find('"', q + 1);
         if (close == std::string::npos) break;
-        std::vector<std::string> inside = query_words(analyzer, text.substr(q + 1, close - q - 1));
+        std::vector<std::string> inside = query_words(analyzer, t.substr(q + 1, close - q - 1));
         if (inside.size() == 1) expander.keep_exact(inside.front());
         q = close;
     }
     // A passage has a word when its text or its section's title has it (a section is about
     // its title's words): each word is matched in both, the title weighted; phrases and NEAR
-    // in the text only. Wildcards weigh the titles as a boost.
-    const bool wildcards = has_wildcard(exact);
-    if (!wildcards) expander.match_titles(w.title);
-    Xapian::Query body = expander.rewrite(exact);
-    plan.expansions = expander.used();
-    plan.unknown_words = expander.unknown();
-    // Free words weigh in the chapter headings with the same readings as in the text; other
-    // queries by their words as parsed.
-    Xapian::Query chapter;
-    if (free_words(exact)) {
-        Expander in_field(worker.expand_sources(), options, prefix::kChapterName);
+    // in the text only. Wildcards weigh the titles as a boost (rank_query).
+    if (!parsed.wildcards) expander.match_titles(title_weight);
+    ExpandedQuery out;
+    out.body = expander.rewrite(parsed.exact);
+    out.expansions = expander.used();
+    out.unknown_words = expander.unknown();
+    if (parsed.free_words) {
+        Expander in_field(std::move(sources), options, prefix::kChapterName);
         for (const std::string& word : expander.exact_words()) in_field.keep_exact(word);
-        chapter = in_field.rewrite(exact);
+        out.chapter = in_field.rewrite(parsed.exact);
     } else {
-        chapter = parse(prefix::kChapterName, true);
+        out.chapter = parsed.chapter;
     }
+    return out;
+}
 
-    plan.has_text = !body.empty();
-    if (!plan.has_text && !plan.has_filter) {
-        throw UsageError("empty query: give words to search for");
-    }
-    if (plan.has_text) {
-        BoundedMemo<bool>& known = worker.caches().known_terms;
-        auto matched = [&](const Xapian::Query& part) {
-            return without_absent_terms(expanded_wildcards(part, db), db, known);
-        };
-        std::vector<Xapian::Query> boosts = {
-            Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, matched(chapter), w.chapter)};
-        if (wildcards)
-            boosts.push_back(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
-                                           matched(parse(prefix::kSectionTitle, true)), w.title));
-        // Nothing widened (a phrase, quoted words): the exact boost is the body again, and
-        // matching it twice costs twice; the body weighs 1 + w.exact instead, the same scores.
-        Xapian::Query main = expanded_wildcards(body, db);
-        if (exact.get_description() == body.get_description())
-            main = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, main, 1 + w.exact);
+Xapian::Query rank_query(const ParsedQuery& parsed, ExpandedQuery& expanded,
+                         const Xapian::Database& db, const Analyzer& analyzer,
+                         BoundedMemo<bool>& known, const RankingWeights& w) {
+    const Xapian::Query& body = expanded.body;
+    auto matched = [&](const Xapian::Query& part) {
+        return without_absent_terms(expanded_wildcards(part, db), db, known);
+    };
+    std::vector<Xapian::Query> boosts = {
+        Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, matched(expanded.chapter), w.chapter)};
+    if (parsed.wildcards)
+        boosts.push_back(
+            Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, matched(parsed.title), w.title));
+    // Nothing widened (a phrase, quoted words): the exact boost is the body again, and
+    // matching it twice costs twice; the body weighs 1 + w.exact instead, the same scores.
+    Xapian::Query main = expanded_wildcards(body, db);
+    if (parsed.exact.get_description() == body.get_description())
+        main = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, main, 1 + w.exact);
+    else
+        boosts.insert(boosts.begin(), Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                                                    matched(parsed.exact), w.exact));
+    Xapian::Query query =
+        Xapian::Query(Xapian::Query::OP_AND_MAYBE, main,
+                      Xapian::Query(Xapian::Query::OP_OR, boosts.begin(), boosts.end()));
+    // A word that no passage's text or section title has, but a report's title does, finds the
+    // passages of that report.
+    std::vector<Xapian::Query> title_only;
+    std::vector<std::string> still_unknown;
+    for (const std::string& u : expanded.unknown_words) {
+        const std::string stemmed = stemmed_term(analyzer.stem(u), prefix::kReportTitle);
+        if (db.term_exists(stemmed))
+            title_only.emplace_back(stemmed);
         else
-            boosts.insert(boosts.begin(),
-                          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, matched(exact), w.exact));
-        plan.query =
-            Xapian::Query(Xapian::Query::OP_AND_MAYBE, main,
-                          Xapian::Query(Xapian::Query::OP_OR, boosts.begin(), boosts.end()));
-        // A word that no passage's text or section title has, but a report's title does,
-        // finds the passages of that report.
-        std::vector<Xapian::Query> title_only;
-        std::vector<std::string> still_unknown;
-        for (const std::string& u : plan.unknown_words) {
-            const std::string stemmed = "Z" + std::string(prefix::kReportTitle) + analyzer.stem(u);
-            if (db.term_exists(stemmed))
-                title_only.emplace_back(stemmed);
-            else
-                still_unknown.push_back(u);
+            still_unknown.push_back(u);
+    }
+    expanded.unknown_words = still_unknown;
+    if (!title_only.empty())
+        query = Xapian::Query(
+            Xapian::Query::OP_OR, query,
+            Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                          Xapian::Query(Xapian::Query::OP_OR, title_only.begin(), title_only.end()),
+                          w.title));
+    return query;
+}
+
+std::vector<std::string> wildcard_prefixes(const QueryText& text) {
+    std::vector<std::string> out;
+    if (text.plain_words) return out;
+    for (const std::string& word : split_ws(text.text)) {
+        if (word.size() > 1 && word.back() == '*') {
+            std::string p = word.substr(0, word.size() - 1);
+            while (!p.empty() && (p[0] == '+' || p[0] == '-' || p[0] == '(' || p[0] == '"'))
+                p.erase(0, 1);
+            if (!p.empty()) out.push_back(p);
         }
-        plan.unknown_words = still_unknown;
-        if (!title_only.empty())
-            plan.query = Xapian::Query(
-                Xapian::Query::OP_OR, plan.query,
-                Xapian::Query(
-                    Xapian::Query::OP_SCALE_WEIGHT,
-                    Xapian::Query(Xapian::Query::OP_OR, title_only.begin(), title_only.end()),
-                    w.title));
-        // Stopwords come into the body only from expansions (a synonym's "Organisationen för
-        // säkerhet och samarbete i Europa"): never highlighted, unless the user's own query has
-        // them (a phrase), which the exact query's terms below add.
-        for (auto it = body.get_terms_begin(); it != body.get_terms_end(); ++it) {
-            const std::string& t = *it;
-            if (t.empty() || analyzer.is_stopword(t)) continue;
-            if (t[0] == 'Z') {
-                // A heading's stem ("ZSfrihet") is no word of the text.
-                if (t.size() > 1 && !std::isupper(static_cast<unsigned char>(t[1])))
-                    plan.stems.insert(t.substr(1));
-            } else if (!std::isupper(static_cast<unsigned char>(t[0]))) {
-                plan.exact_terms.insert(t);
+    }
+    return out;
+}
+
+HighlightTerms highlight_terms(const ParsedQuery& parsed, const ExpandedQuery& expanded,
+                               const QueryText& text, const Analyzer& analyzer) {
+    HighlightTerms h;
+    // The body's terms: stems (Z-terms) and the exact words of phrases and numbers; field
+    // (capitalised) prefixes are never in a passage's text, nor is a heading's stem ("ZSfrihet").
+    // Stopwords come into the body only from expansions (a synonym's "Organisationen för
+    // säkerhet och samarbete i Europa"): never highlighted, unless the user's own query has them
+    // (a phrase), which the exact query's terms below add.
+    for (auto it = expanded.body.get_terms_begin(); it != expanded.body.get_terms_end(); ++it) {
+        const std::string& t = *it;
+        if (t.empty() || analyzer.is_stopword(t)) continue;
+        if (is_stemmed_term(t)) {
+            if (is_body_word_term(stem_of_term(t))) h.stems.insert(stem_of_term(t));
+        } else if (is_body_word_term(t)) {
+            h.exact.insert(t);
+        }
+    }
+    for (auto it = parsed.exact.get_terms_begin(); it != parsed.exact.get_terms_end(); ++it)
+        if (is_body_word_term(*it)) h.exact.insert(*it);
+    h.prefixes = wildcard_prefixes(text);
+    // Words found through an expansion are highlighted as well as the query's own.
+    for (const Expansion& e : expanded.expansions) {
+        if (e.kind == "compound") {
+            h.infixes.push_back(analyzer.stem(e.word));
+            continue;
+        }
+        for (const std::string& alt : e.alternatives)
+            for (const std::string& word : query_words(analyzer, alt)) {
+                if (analyzer.is_stopword(word)) continue;
+                h.exact.insert(word);
+                h.stems.insert(analyzer.stem(word));
             }
-        }
-        for (auto it = exact.get_terms_begin(); it != exact.get_terms_end(); ++it)
-            if (!(*it).empty() && !std::isupper(static_cast<unsigned char>((*it)[0])))
-                plan.exact_terms.insert(*it);
-        if (!plan.plain_words) {
-            for (const std::string& word : split_ws(text)) {
-                if (word.size() > 1 && word.back() == '*') {
-                    std::string p = word.substr(0, word.size() - 1);
-                    while (!p.empty() && (p[0] == '+' || p[0] == '-' || p[0] == '(' || p[0] == '"'))
-                        p.erase(0, 1);
-                    if (!p.empty()) plan.wildcard_prefixes.push_back(p);
-                }
-            }
-        }
-        for (const std::string& p : plan.wildcard_prefixes) {
-            long n = 0;
-            for (auto it = db.allterms_begin(p); it != db.allterms_end(p) && n <= 256; ++it) ++n;
-            if (n > 256)
-                plan.notes.push_back("\"" + p +
-                                     "*\" matches more than 256 words; searched for "
-                                     "the 256 most frequent");
-        }
-    } else {
+    }
+    return h;
+}
+
+QueryPlan plan_query(Worker& worker, const std::string& raw, const RankingWeights& w,
+                     const ExpandOptions& options) {
+    const Xapian::Database& db = worker.db();
+    const Analyzer& analyzer = worker.analyzer();
+    QueryPlan plan;
+    SplitQuery split = split_filters(raw);
+    for (const std::string& e : split.errors) plan.notes.push_back(e);
+
+    const FilterPlan filters = plan_filters(split.filters, db, plan.notes);
+    plan.has_filter = filters.any;
+    plan.filter = filters.query;
+
+    QueryText text = prepare_text(split.text, analyzer, plan.has_filter, plan.notes);
+    const ParsedQuery parsed = parse_text(text, worker.parser(), db, analyzer, plan.notes);
+    plan.plain_words = text.plain_words;
+    ExpandedQuery expanded = expand_query(parsed, text, worker.expand_sources(), options, w.title);
+    plan.expansions = expanded.expansions;
+
+    plan.has_text = !expanded.body.empty();
+    if (!plan.has_text && !plan.has_filter)
+        throw UsageError("empty query: give words to search for");
+    if (!plan.has_text) {
         plan.query = match_all();
+        plan.unknown_words = expanded.unknown_words;
+        return plan;
+    }
+    plan.query = rank_query(parsed, expanded, db, analyzer, worker.caches().known_terms, w);
+    plan.unknown_words = expanded.unknown_words;
+    plan.highlight = highlight_terms(parsed, expanded, text, analyzer);
+    for (const std::string& p : plan.highlight.prefixes) {
+        size_t n = 0;
+        for (auto it = db.allterms_begin(p); it != db.allterms_end(p) && n <= kMaxWildcardTerms;
+             ++it)
+            ++n;
+        if (n > kMaxWildcardTerms)
+            plan.notes.push_back("\"" + p + "*\" matches more than " +
+                                 std::to_string(kMaxWildcardTerms) + " words; searched for the " +
+                                 std::to_string(kMaxWildcardTerms) + " most frequent");
     }
     return plan;
 }

@@ -468,8 +468,10 @@ TEST_CASE("a remote search plans a query exactly as a local one (expansions, spe
         CHECK(a.filter.get_description() == b.filter.get_description());
         CHECK(a.notes == b.notes);
         CHECK(a.unknown_words == b.unknown_words);
-        CHECK(a.exact_terms == b.exact_terms);
-        CHECK(a.stems == b.stems);
+        CHECK(a.highlight.exact == b.highlight.exact);
+        CHECK(a.highlight.stems == b.highlight.stems);
+        CHECK(a.highlight.prefixes == b.highlight.prefixes);
+        CHECK(a.highlight.infixes == b.highlight.infixes);
         REQUIRE(a.expansions.size() == b.expansions.size());
         for (size_t i = 0; i < a.expansions.size(); ++i) {
             CHECK(a.expansions[i].word == b.expansions[i].word);

@@ -332,6 +332,18 @@ std::string order_key(const std::string& file, int position) {
     return key;
 }
 
+std::string stemmed_term(const std::string& stem, const char* field) {
+    return std::string(prefix::kStemmed) + field + stem;
+}
+bool is_stemmed_term(const std::string& term) { return term.rfind(prefix::kStemmed, 0) == 0; }
+std::string stem_of_term(const std::string& term) {
+    return term.substr(std::char_traits<char>::length(prefix::kStemmed));
+}
+bool is_body_word_term(const std::string& term) {
+    return !term.empty() && !(term[0] >= 'A' && term[0] <= 'Z');
+}
+std::string compound_part_term(const std::string& stem) { return prefix::kCompoundPart + stem; }
+
 std::string id_term(const std::string& id) { return prefix::kId + id; }
 std::string file_term(const std::string& file) {
     std::string term = prefix::kFile + file;

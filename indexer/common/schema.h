@@ -23,6 +23,9 @@ inline constexpr const char* kSectionTitle = "S";   // words of the section titl
 inline constexpr const char* kChapterName = "XT";   // words of the chapter heading
 inline constexpr const char* kCompoundPart = "XW";  // stems of compound parts ("XWbudget")
 inline constexpr const char* kReportTitle = "XR";   // words of the report's title
+// Before a field's prefix: the stemmed form of a word ("Zrätt", "ZSrätt"); TermGenerator writes
+// it with STEM_SOME for words that start with a letter.
+inline constexpr const char* kStemmed = "Z";
 // Boolean filter terms (one per value, no positions, wdf 0).
 inline constexpr const char* kId = "Q";           // unique passage id
 inline constexpr const char* kFile = "XF";        // file path as indexed
@@ -114,6 +117,15 @@ std::vector<int> section_parts(const std::string& label);
 int section_top(const std::string& label);
 // Labels in document order: 2 < 2.1 < 2.10 < 3; "" last.
 bool section_label_less(const std::string& a, const std::string& b);
+
+// Free-text terms. A word's stemmed term in a field ("Z" + field prefix + stem).
+std::string stemmed_term(const std::string& stem, const char* field = prefix::kBody);
+bool is_stemmed_term(const std::string& term);
+// The stem of a stemmed term of the passage text ("Zrätt" -> "rätt").
+std::string stem_of_term(const std::string& stemmed_body_term);
+// Whether a term is a word of the passage text as written: no prefix (prefixes are capitals).
+bool is_body_word_term(const std::string& term);
+std::string compound_part_term(const std::string& stem);
 
 // Boolean terms.
 std::string id_term(const std::string& id);

@@ -18,6 +18,7 @@
 
 #include "indexer/clean.h"
 #include "indexer/common/analysis.h"
+#include "indexer/common/schema.h"
 #include "indexer/compound.h"
 #include "indexer/read.h"
 #include "indexer/structure.h"
@@ -35,13 +36,18 @@ Xapian::Document stripped(const Xapian::Document& d, const std::string& strip) {
             out.add_value(v.get_valueno(), *v);
     for (auto t = d.termlist_begin(); t != d.termlist_end(); ++t) {
         const std::string term = *t;
-        const bool filter = term[0] == 'Q' || term.rfind("XF", 0) == 0 ||
-                            term.rfind("XS", 0) == 0 || term.rfind("XC", 0) == 0 ||
-                            term.rfind("XK", 0) == 0 || term.rfind("XP", 0) == 0;
-        const bool field = term[0] == 'S' || term.rfind("ZS", 0) == 0 || term.rfind("XT", 0) == 0;
+        namespace prefix = rapportsok::prefix;
+        auto starts = [&](const std::string& p) { return term.rfind(p, 0) == 0; };
+        const bool filter = starts(prefix::kId) || starts(prefix::kFile) ||
+                            starts(prefix::kSection) || starts(prefix::kChapter) ||
+                            starts(prefix::kChapterKey) || starts(prefix::kPage);
+        // The headings' words, as written and stemmed.
+        const bool field = starts(prefix::kSectionTitle) || starts(prefix::kChapterName) ||
+                           starts(rapportsok::stemmed_term("", prefix::kSectionTitle)) ||
+                           starts(rapportsok::stemmed_term("", prefix::kChapterName));
         if ((filter && has("filters")) || (field && has("fields")) ||
-            (term.rfind("XW", 0) == 0 && has("parts")) ||
-            (term[0] == 'Z' && !field && has("stems")))
+            (starts(prefix::kCompoundPart) && has("parts")) ||
+            (rapportsok::is_stemmed_term(term) && !field && has("stems")))
             continue;
         if (filter) {
             out.add_boolean_term(term);
