@@ -159,7 +159,7 @@ std::string Metrics::text(uint64_t revision) const {
     o << "# HELP rapportsok_http_connections_open Connections open now.\n"
          "# TYPE rapportsok_http_connections_open gauge\n"
          "rapportsok_http_connections_open "
-      << connections_ << "\n";
+      << connections_.load(std::memory_order_relaxed) << "\n";
     o << "# HELP rapportsok_database_revision The revision of the database searched now.\n"
          "# TYPE rapportsok_database_revision gauge\n"
          "rapportsok_database_revision "

@@ -2,6 +2,7 @@
 // out (status, headers, body). server.cc carries them over HTTP; tests can call them directly.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -34,8 +35,9 @@ struct Response {
 class Metrics {
   public:
     void record(const std::string& endpoint, int status, double seconds);
-    void connection_opened() { ++connections_; }
-    void connection_closed() { --connections_; }
+    // Called by the sessions' threads, outside the mutex: an atomic count.
+    void connection_opened() { connections_.fetch_add(1, std::memory_order_relaxed); }
+    void connection_closed() { connections_.fetch_sub(1, std::memory_order_relaxed); }
     std::string text(uint64_t revision) const;
 
   private:
@@ -51,7 +53,7 @@ class Metrics {
     std::map<std::pair<std::string, int>, uint64_t> requests_;
     std::map<std::string, uint64_t> errors_;
     std::map<std::string, Histogram> latency_;
-    long connections_ = 0;
+    std::atomic<long> connections_{0};
 };
 
 // Percent-decoding of a URL part; '+' is a space when plus_is_space (query strings). False for

@@ -735,3 +735,22 @@ TEST_CASE("highlights separated only by spaces are one mark: a phrase", "[serve]
     // Offsets out of range never read past the text.
     CHECK(highlighted_html("abc", {{1, 99}}, "[", "]") == "a[bc]");
 }
+
+// Regression: the count of open connections was a plain long that the sessions' threads changed
+// at once (found by the tsan preset: the server stopped on it under 8 clients).
+TEST_CASE("metrics count connections opened and closed on many threads at once",
+          "[serve][unit][concurrency]") {
+    rapportsok::Metrics metrics;
+    constexpr int kThreads = 8, kEach = 2000;
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t)
+        threads.emplace_back([&] {
+            for (int k = 0; k < kEach; ++k) {
+                metrics.connection_opened();
+                if (k % 2) metrics.connection_closed();
+            }
+        });
+    for (std::thread& t : threads) t.join();
+    CHECK_THAT(metrics.text(1), Catch::Contains("rapportsok_http_connections_open " +
+                                                std::to_string(kThreads * kEach / 2) + "\n"));
+}
