@@ -491,6 +491,39 @@ TEST_CASE(
     }
 }
 
+TEST_CASE(
+    "a file renamed past another sorts in report order under its new name: its passages' order "
+    "key follows the name",
+    "[e2e][safety][regression]") {
+    Workspace ws;
+    ws.dir.write("corpus/z.txt",
+                 "Rapport Z\n\nFörsta stycket om tortyr i rapport Z.\n\nAndra stycket om "
+                 "tortyr i rapport Z.\n");
+    REQUIRE(ws.index().status == 0);
+    fs::rename(ws.dir.file("corpus/z.txt"), ws.dir.file("corpus/a.txt"));
+    auto r = ws.index();
+    INFO(r.out << r.err);
+    REQUIRE(r.status == 0);
+    CHECK_THAT(r.out, Catch::Contains("1 renamed"));
+    // Every passage's order key is that of its file and position as they are now.
+    Xapian::Database db(ws.db());
+    for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
+        const Xapian::Document doc = db.get_document(*it);
+        const rapportsok::Passage p = rapportsok::decode_passage(doc.get_data());
+        CAPTURE(p.file, p.position);
+        CHECK(doc.get_value(rapportsok::slot::kOrder) == rapportsok::order_key(p.file, p.position));
+    }
+    // Report order: corpus/a.txt's two passages come before the seed report's.
+    auto s = ws.search({"--json", "--sort", "position", "-n", "1000", "tortyr"});
+    INFO(s.err);
+    REQUIRE(s.status == 0);
+    const json hits = json::parse(s.out)["hits"];
+    REQUIRE(hits.size() > 2);
+    CHECK(hits[0]["file"] == "corpus/a.txt");
+    CHECK(hits[1]["file"] == "corpus/a.txt");
+    CHECK(hits[2]["file"] == kSeedName);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Edits
 
