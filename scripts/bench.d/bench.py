@@ -14,7 +14,7 @@ search (a whole process per query, against the C floor of the same run), warm se
 peers are C and C++ programs (scripts/bench.d/xapian_peer.cc, fts5_peer.cc). Prints tables with
 ratios and the targets as ratios of this run; RUN_DIR/results.json keeps every sample.
 """
-import argparse, json, os, shutil, statistics, subprocess, sys, time
+import argparse, json, os, shutil, signal, socket, statistics, subprocess, sys, time, zlib
 
 ENGINES = ["rapportsok", "xapian", "fts5"]
 NAMES = {"rapportsok": "rapportsök", "xapian": "Xapian (C++)", "fts5": "FTS5 (C)"}
@@ -423,6 +423,201 @@ def noise(results):
     return "\n".join(out)
 
 
+# --------------------------------------------------------------------------- shards (--shards)
+
+SHARD_COUNTS = (1, 2, 4)
+
+
+def shard_of(rel, n):
+    """A report's shard: a stable hash of its path within the set (crc32), modulo n."""
+    return zlib.crc32(rel.encode("utf-8")) % n
+
+
+def free_port():
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class ShardServer:
+    """One shard served read-only on 127.0.0.1 by scripts/shards serve (xapian-tcpsrv), in a
+    process group of its own (the server forks one process per connection)."""
+
+    def __init__(self, root, db, log_path):
+        for _ in range(5):
+            self.port = free_port()
+            self.log = open(log_path, "wb")
+            self.proc = subprocess.Popen(
+                [os.path.join(root, "scripts", "shards"), "serve", "--listen",
+                 "127.0.0.1:%d" % self.port, db], stdout=self.log, stderr=subprocess.STDOUT,
+                start_new_session=True)
+            end = time.time() + 20
+            while time.time() < end:
+                if b"Listening" in open(log_path, "rb").read():
+                    return
+                if self.proc.poll() is not None:  # the port was taken meanwhile
+                    break
+                time.sleep(0.02)
+            self.stop()
+        raise RuntimeError("xapian-tcpsrv did not start for %s: %s" % (db, open(log_path).read()[-500:]))
+
+    def address(self):
+        return "127.0.0.1:%d" % self.port
+
+    def stop(self):
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
+        self.log.close()
+
+
+def measure_shards(a, name, queries, qfile):
+    """Search latency over 1, 2 and 4 shards, local and behind xapian-tcpsrv on loopback,
+    against one database of the same passages (each shard indexed by the same indexer from the
+    reports the stable hash gives it). Cold: a whole searcher process per query; warm: through
+    one SearchEngine (warm_search). The configurations take turns, run by run."""
+    tool = lambda t: os.path.join(a.tools, t)
+    indexer, searcher = tool("indexer"), tool("searcher")
+    shards_script = os.path.join(a.root, "scripts", "shards")
+    work = os.path.join(a.out, name + "-shards")
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    text = os.path.join(work, "text")
+    shutil.copytree(os.path.join(a.sets_dir, name), text)
+    source = open(os.path.join(text, "SOURCE")).read().strip()
+    os.remove(os.path.join(text, "SOURCE"))
+    files = sorted(os.path.relpath(os.path.join(dp, f), text) for dp, _, fs in os.walk(text)
+                   for f in fs if f.endswith(".txt"))
+    nbytes = sum(os.path.getsize(os.path.join(text, f)) for f in files)
+    R = dict(set=name, source=source, files=len(files), bytes=nbytes, queries=len(queries),
+             load_start=os.getloadavg())
+    log("[%s shards] %d files, %.2f MB: one database" % (name, len(files), nbytes / 1e6))
+    one = os.path.join(work, "one.db")
+    dt, _, out = timed([indexer, "--db", one, "--json", "--quiet"] + files, cwd=text)
+    R["index_one_s"] = dt
+    R["passages"] = json.loads(out.strip().splitlines()[-1]).get("passages", {}).get("added")
+    layouts = {1: [one]}
+    R["shard_passages"], R["index_shards_s"] = {}, {}
+    for n in SHARD_COUNTS[1:]:
+        groups = [[f for f in files if shard_of(f, n) == k] for k in range(n)]
+        dbs, counts, t = [], [], 0.0
+        for k, group in enumerate(groups):
+            db = os.path.join(work, "s%d-%d.db" % (n, k))
+            log("[%s shards] %d shards: shard %d, %d files" % (name, n, k, len(group)))
+            if not group:
+                raise RuntimeError("%s: shard %d of %d holds no report" % (name, k, n))
+            dt, _, out = timed([indexer, "--db", db, "--json", "--quiet"] + group, cwd=text)
+            t += dt
+            counts.append(json.loads(out.strip().splitlines()[-1]).get("passages", {}).get("added"))
+            dbs.append(db)
+        layouts[n] = dbs
+        R["shard_passages"][str(n)] = counts
+        R["index_shards_s"][str(n)] = t
+
+    servers = []
+    try:
+        configs = [("one database", one)]
+        for n in SHARD_COUNTS:
+            stub = os.path.join(work, "local-%d.stub" % n)
+            subprocess.run([shards_script, "stub", stub] + layouts[n], check=True)
+            configs.append(("%d local shard%s" % (n, "s" if n > 1 else ""), stub))
+        for n in SHARD_COUNTS:
+            addrs = []
+            for k, db in enumerate(layouts[n]):
+                servers.append(ShardServer(a.root, db, os.path.join(work, "tcpsrv-%d-%d.log" % (n, k))))
+                addrs.append(servers[-1].address())
+            stub = os.path.join(work, "remote-%d.stub" % n)
+            subprocess.run([shards_script, "stub", stub] + addrs, check=True)
+            configs.append(("%d remote shard%s" % (n, "s" if n > 1 else ""), stub))
+        R["configs"] = [c for c, _ in configs]
+
+        log("[%s shards] cold search: %d runs x %d queries x %d configurations"
+            % (name, a.cold_runs, len(queries), len(configs)))
+        cold = {c: [] for c, _ in configs}
+        for _ in range(a.cold_runs):
+            for q in queries:
+                for c, db in configs:
+                    cold[c].append(timed([searcher, "--db", db, "--json", "--strict", "--limit", "10",
+                                          "--", q["rq"]])[0])
+        log("[%s shards] warm search: %d iterations of %d queries x %d configurations"
+            % (name, a.warm_iters, len(queries), len(configs)))
+        rounds = max(1, min(WARM_ROUNDS, a.warm_iters))
+        per = max(1, a.warm_iters // rounds)
+        warm = {c: [] for c, _ in configs}
+        totals = {}
+        for _ in range(rounds):
+            for c, db in configs:
+                out = json.loads(timed([tool("warm_search"), db, qfile, str(per)])[2])
+                totals[c] = out.pop("_totals", None)
+                for v in out.values():
+                    warm[c].extend(v)
+        # What each configuration finds: exact counts (searcher -c), against one database's.
+        counts = {c: {q["name"]: int(timed([searcher, "--db", db, "--strict", "-c", "--", q["rq"]])[2] or 0)
+                      for q in queries} for c, db in configs}
+    finally:
+        for s in servers:
+            s.stop()
+    R["totals"] = totals
+    R["counts"] = counts
+    R["latency"] = {c: dict(cold_median_ms=1000 * statistics.median(cold[c]),
+                            cold_p99_ms=1000 * pct(cold[c], 99),
+                            warm_median_ms=1000 * statistics.median(warm[c]),
+                            warm_p99_ms=1000 * pct(warm[c], 99),
+                            cold_n=len(cold[c]), warm_n=len(warm[c])) for c in cold}
+    R["load_end"] = os.getloadavg()
+    return R
+
+
+def shards_table(R):
+    out = ["== %s over shards: %d files, %.2f MB of text, %d passages ==" % (
+        R["set"], R["files"], R["bytes"] / 1e6, R["passages"] or 0)]
+    out.append("   (%s)" % R["source"])
+    out.append("   shards' passages: " + "; ".join("%s shards %s" % (n, "/".join(str(x) for x in c))
+                                                  for n, c in R["shard_passages"].items()))
+    out.append("   load average at the start %.1f %.1f %.1f, at the end %.1f %.1f %.1f" % (
+        tuple(R["load_start"]) + tuple(R["load_end"])))
+    L = R["latency"]
+    base = L["one database"]
+    hdr = "%-20s %12s %12s %12s %12s   %-8s %-8s" % ("", "cold median", "cold p99", "warm median",
+                                                     "warm p99", "cold ÷", "warm ÷")
+    out.append(hdr + "  (ms; ÷: median against one database)")
+    out.append("-" * len(hdr))
+    for c in R["configs"]:
+        v = L[c]
+        out.append("%-20s %12.1f %12.1f %12.3f %12.3f   %-8s %-8s" % (
+            c, v["cold_median_ms"], v["cold_p99_ms"], v["warm_median_ms"], v["warm_p99_ms"],
+            "%.2f×" % (v["cold_median_ms"] / base["cold_median_ms"]),
+            "%.2f×" % (v["warm_median_ms"] / base["warm_median_ms"])))
+    ref = R["counts"]["one database"]
+    differ = ["%s %s: %d" % (c, q, R["counts"][c][q]) for c in R["configs"] for q in ref
+              if R["counts"][c][q] != ref[q]]
+    out.append("matches per query (searcher -c), one database: " + ", ".join("%s %d" % kv for kv in ref.items()))
+    out.append("matches, the same in every configuration: " + (
+        "yes" if not differ else "no, " + "; ".join(differ) + " (see the notes)"))
+    out.append("samples per configuration: cold %d (%d runs x %d queries), warm %d" % (
+        base["cold_n"], base["cold_n"] // R["queries"], R["queries"], base["warm_n"]))
+    return "\n".join(out)
+
+
+SHARD_NOTES = """notes:
+- each configuration holds the same passages: "one database" is the indexer's database of the
+  whole set; N shards are N databases, each the indexer's of the reports a stable hash of their
+  path gives it (crc32 modulo N); "1 local shard" is the one database through a stub file.
+- local: a stub file of `auto PATH` lines (scripts/shards stub); remote: each shard served by its
+  own xapian-tcpsrv on 127.0.0.1 (scripts/shards serve), a stub of `remote HOST:PORT` lines.
+- cold = one searcher process per query (`searcher --db STUB --json --strict --limit 10`): it
+  opens every shard (connects, for a remote one), searches and exits; warm = through one
+  SearchEngine that keeps its shards open (scripts/bench.d/warm_search.cc), top 10 with snippets
+  and facets, every expansion on. The configurations take turns, query by query (cold) and in 4
+  turns (warm), so that the machine's drift hits all alike.
+- matches: a shard indexed apart can split a compound otherwise than one database does (the
+  indexer's decompounder learns the words of the reports indexed before it in the same run), so
+  a count may differ by a passage or a few; searching split databases of the same documents
+  gives exactly one database's answers (tests/test_shards.cc)."""
+
+
 NOTES = """notes:
 - same passages: the peers index what `indexer --dry-run --json` finds (one JSON line a passage,
   read from a file); rapportsök reads the raw report text and cleans it, so its index time
@@ -459,6 +654,7 @@ def main():
     ap.add_argument("--warm-iters", type=int, default=200)
     ap.add_argument("--index-reps", type=int, default=3)
     ap.add_argument("--synthetic", action="store_true")
+    ap.add_argument("--shards", action="store_true", help="the latency table over shards only")
     ap.add_argument("--command", default="scripts/bench")
     ap.add_argument("--note", default="")
     a = ap.parse_args()
@@ -468,7 +664,7 @@ def main():
     results = []
     t_start, load_start = time.time(), os.getloadavg()
     for name in a.sets:
-        results.append(measure_set(a, name, queries, a.queries))
+        results.append((measure_shards if a.shards else measure_set)(a, name, queries, a.queries))
         with open(os.path.join(a.out, "results.json"), "w") as fh:
             json.dump(results, fh, ensure_ascii=False, indent=1)
     uname = os.uname()
@@ -483,8 +679,11 @@ def main():
             "measuring took %.0f s" % (load_start + load_end + (os.cpu_count(), time.time() - t_start)))
     if max(load_start[1], load_end[1]) > 0.5 * os.cpu_count():
         busy += "\n  the machine was busy with other work during the run: absolute figures are pessimistic; ratios, measured interleaved or back to back, less so"
-    report = "\n".join(head + [table(R) + "\n" for R in results] + [growth(results), "", targets(results, queries), "",
-                                                                    noise(results), busy, "", NOTES])
+    if a.shards:
+        report = "\n".join(head + [shards_table(R) + "\n" for R in results] + [busy, "", SHARD_NOTES])
+    else:
+        report = "\n".join(head + [table(R) + "\n" for R in results] + [growth(results), "", targets(results, queries), "",
+                                                                        noise(results), busy, "", NOTES])
     with open(os.path.join(a.out, "report.txt"), "w") as fh:
         fh.write(report + "\n")
     print(report)
