@@ -133,6 +133,7 @@ void Worker::begin_search() {
         stubs_ = std::move(list.stubs);
         stamps_ = stamps(stubs_);
         listed_ = true;
+        retry_failed_ = true;  // shards listed anew are all opened now, none is failed yet
         remote_ = std::any_of(shards_.begin(), shards_.end(),
                               [](const Shard& s) { return s.spec().remote(); });
     }

@@ -667,6 +667,30 @@ TEST_CASE("a replaced stub file is read again: other shards, without a restart",
     CHECK(both.total > first);
 }
 
+TEST_CASE(
+    "a stub file replaced between the engine's start and its first search: the new shards are "
+    "searched (regression: 'cannot search db.d/2: ' with no reason, under --rebuild)",
+    "[shards][e2e]") {
+    const auto& shards = four_shards();
+    TempDir dir;
+    const std::string stub = write_stub(dir, "all.stub", {"auto " + shards[0]});
+    const rapportsok::SearchEngine engine(options_of({stub}));  // opens the shards it lists
+    write_stub(dir, "next.stub", {"auto " + shards[2]});
+    fs::rename(dir.file("next.stub"), stub);
+    rapportsok::SearchRequest r;
+    r.query = "rättigheter";
+    const rapportsok::SearchEngine fresh(options_of({shards[2]}));
+    CHECK(answer(engine, r) == answer(fresh, r));
+    write_stub(dir, "next.stub", {"auto " + shards[0], "auto " + shards[2]});
+    fs::rename(dir.file("next.stub"), stub);
+    const rapportsok::SearchEngine other(options_of({stub}));
+    write_stub(dir, "next.stub", {"auto " + shards[1], "auto " + shards[3]});
+    fs::rename(dir.file("next.stub"), stub);
+    const rapportsok::SearchResult two = other.search(r);
+    CHECK(two.shards.total == 2);
+    CHECK(two.shards.ok == 2);
+}
+
 // ---- Units
 
 TEST_CASE("stub files are read as Xapian reads them", "[shards][unit]") {
