@@ -1,11 +1,19 @@
 #include "searcher/english.h"
 
+#include <sys/stat.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <fstream>
+#include <hunspell/hunspell.hxx>
 #include <set>
+#include <utility>
+
+#include "indexer/common/text.h"
 
 namespace rapportsok {
+
+extern const std::string_view kGlossaryText;
 
 namespace {
 
@@ -27,9 +35,165 @@ std::string trim(const std::string& s) {
     return b == std::string::npos ? "" : s.substr(b, e - b + 1);
 }
 
+bool file_exists(const std::string& path) {
+    struct stat st;
+    return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+// Lowercase runs of letters, digits and apostrophes: "women's" stays one word.
+std::vector<std::string> english_words(const std::string& text) {
+    const std::string t = fold_case(text);
+    std::vector<std::string> out;
+    std::string w;
+    size_t i = 0;
+    while (i <= t.size()) {
+        size_t at = i;
+        char32_t c = i < t.size() ? next_code_point(t, i) : 0;
+        if (i > t.size()) i = t.size() + 1;
+        if (c != 0 && (is_letter(c) || is_digit(c) || (c == '\'' && !w.empty()))) {
+            w.append(t, at, i - at);
+            continue;
+        }
+        while (!w.empty() && w.back() == '\'') w.pop_back();
+        if (!w.empty()) out.push_back(w);
+        w.clear();
+        if (c == 0) break;
+    }
+    return out;
+}
+
 }  // namespace
 
-EnglishDictionary::EnglishDictionary(const std::string& prefix) {
+// ---- SwedishLexicon
+
+SwedishLexicon::SwedishLexicon(std::string prefix) : prefix_(std::move(prefix)) {}
+
+SwedishLexicon::~SwedishLexicon() = default;
+
+void SwedishLexicon::load() const {
+    std::call_once(loaded_, [&] {
+        const std::string aff = prefix_ + ".aff", dic = prefix_ + ".dic";
+        if (file_exists(aff) && file_exists(dic))
+            hunspell_ = std::make_unique<Hunspell>(aff.c_str(), dic.c_str());
+    });
+}
+
+bool SwedishLexicon::available() const {
+    load();
+    return hunspell_ != nullptr;
+}
+
+bool SwedishLexicon::knows(const std::string& w) const {
+    load();
+    if (!hunspell_) return true;
+    if (w.empty() || w.size() > 100) return false;
+    std::lock_guard<std::mutex> lock(mutex_);
+    return hunspell_->spell(w);
+}
+
+// ---- the glossary
+
+bool is_english_stopword(const std::string& w) {
+    // After Snowball's English stopword list: function words only, no word a query means.
+    static const std::set<std::string> kStop = {
+        "a",      "about",   "above",   "after",  "again",  "against", "all",   "am",     "an",
+        "and",    "any",     "are",     "as",     "at",     "be",      "been",  "before", "being",
+        "below",  "between", "both",    "but",    "by",     "can",     "could", "did",    "do",
+        "does",   "doing",   "down",    "during", "each",   "few",     "for",   "from",   "further",
+        "had",    "has",     "have",    "having", "he",     "her",     "here",  "hers",   "him",
+        "his",    "how",     "i",       "if",     "in",     "into",    "is",    "it",     "its",
+        "itself", "me",      "more",    "most",   "my",     "no",      "nor",   "not",    "of",
+        "off",    "on",      "once",    "only",   "or",     "other",   "our",   "ours",   "out",
+        "over",   "own",     "same",    "she",    "should", "so",      "some",  "such",   "than",
+        "that",   "the",     "their",   "theirs", "them",   "then",    "there", "these",  "they",
+        "this",   "those",   "through", "to",     "too",    "under",   "until", "up",     "very",
+        "was",    "we",      "were",    "what",   "when",   "where",   "which", "while",  "who",
+        "whom",   "why",     "will",    "with",   "would",  "you",     "your",  "yours"};
+    return kStop.count(w) != 0;
+}
+
+std::vector<std::string> english_base_forms(const std::string& w) {
+    static const std::map<std::string, std::string> kIrregular = {
+        {"children", "child"}, {"women", "woman"}, {"men", "man"},   {"people", "person"},
+        {"lives", "life"},     {"wives", "wife"},  {"feet", "foot"}, {"teeth", "tooth"}};
+    std::vector<std::string> bases;
+    auto add = [&](const std::string& b) {
+        if (!b.empty() && std::find(bases.begin(), bases.end(), b) == bases.end())
+            bases.push_back(b);
+    };
+    add(w);
+    std::string word = w;
+    for (const char* g : {"'s", "\xE2\x80\x99s", "'"})
+        if (word.size() > std::string(g).size() &&
+            word.compare(word.size() - std::string(g).size(), std::string::npos, g) == 0)
+            word = word.substr(0, word.size() - std::string(g).size());
+    add(word);
+    auto irregular = kIrregular.find(word);
+    if (irregular != kIrregular.end()) add(irregular->second);
+    auto ends = [&](const char* e) {
+        std::string s(e);
+        return word.size() > s.size() + 2 && word.compare(word.size() - s.size(), s.size(), s) == 0;
+    };
+    if (ends("ies")) add(word.substr(0, word.size() - 3) + "y");
+    if (ends("es")) add(word.substr(0, word.size() - 2));
+    if (ends("s") && !ends("ss")) add(word.substr(0, word.size() - 1));
+    return bases;
+}
+
+std::vector<GlossaryEntry> parse_glossary(std::string_view all) {
+    std::vector<GlossaryEntry> out;
+    size_t start = 0;
+    while (start < all.size()) {
+        size_t end = all.find('\n', start);
+        if (end == std::string_view::npos) end = all.size();
+        const std::string line(all.substr(start, end - start));
+        start = end + 1;
+        if (line.empty() || line[0] == '#') continue;
+        const size_t eq = line.find(" = ");
+        if (eq == std::string::npos) continue;
+        GlossaryEntry e;
+        e.english = english_words(line.substr(0, eq));
+        for (const std::string& w : e.english)
+            if (!is_english_stopword(w)) e.key.push_back(w);
+        if (e.key.empty()) e.key = e.english;
+        std::string rest = line.substr(eq + 3);
+        size_t from = 0;
+        while (from <= rest.size()) {
+            size_t semi = rest.find(';', from);
+            std::string t = trim(rest.substr(from, semi == std::string::npos ? semi : semi - from));
+            if (!t.empty() && std::find(e.swedish.begin(), e.swedish.end(), t) == e.swedish.end())
+                e.swedish.push_back(t);
+            if (semi == std::string::npos) break;
+            from = semi + 1;
+        }
+        if (!e.english.empty() && !e.swedish.empty()) out.push_back(std::move(e));
+    }
+    return out;
+}
+
+// ---- EnglishDictionary
+
+EnglishDictionary::EnglishDictionary(const std::string& prefix, const std::string& swedish_prefix)
+    : EnglishDictionary(prefix, swedish_prefix, kGlossaryText) {}
+
+EnglishDictionary::EnglishDictionary(const std::string& prefix, const std::string& swedish_prefix,
+                                     std::string_view glossary)
+    : glossary_(parse_glossary(glossary)), swedish_(swedish_prefix) {
+    load_freedict(prefix);
+    index_glossary();
+}
+
+void EnglishDictionary::index_glossary() {
+    for (size_t k = 0; k < glossary_.size(); ++k) {
+        const GlossaryEntry& e = glossary_[k];
+        if (e.english.size() == 1)
+            single_.emplace(e.english.front(), k);  // the first line for a word counts
+        else
+            by_first_word_.emplace(e.key.front(), k);
+    }
+}
+
+void EnglishDictionary::load_freedict(const std::string& prefix) {
     std::ifstream index(prefix + ".index");
     gzFile dz = gzopen((prefix + ".dict.dz").c_str(), "rb");
     if (!index || !dz) {
@@ -84,34 +248,51 @@ std::vector<std::string> EnglishDictionary::lookup(const std::string& head) cons
     return out;
 }
 
-std::vector<std::string> EnglishDictionary::translate(const std::string& w) const {
-    static const std::map<std::string, std::string> kIrregular = {
-        {"children", "child"}, {"women", "woman"}, {"men", "man"},   {"people", "person"},
-        {"lives", "life"},     {"wives", "wife"},  {"feet", "foot"}, {"teeth", "tooth"}};
-    std::vector<std::string> bases;
-    std::string word = w;
-    for (const char* g : {"'s", "\xE2\x80\x99s", "'"})
-        if (word.size() > std::string(g).size() &&
-            word.compare(word.size() - std::string(g).size(), std::string::npos, g) == 0)
-            word = word.substr(0, word.size() - std::string(g).size());
-    bases.push_back(word);
-    auto irregular = kIrregular.find(word);
-    if (irregular != kIrregular.end()) bases.push_back(irregular->second);
-    auto ends = [&](const char* e) {
-        std::string s(e);
-        return word.size() > s.size() + 2 && word.compare(word.size() - s.size(), s.size(), s) == 0;
-    };
-    if (ends("ies")) bases.push_back(word.substr(0, word.size() - 3) + "y");
-    if (ends("es")) bases.push_back(word.substr(0, word.size() - 2));
-    if (ends("s")) bases.push_back(word.substr(0, word.size() - 1));
+std::vector<std::string> EnglishDictionary::glossary(const std::string& w) const {
+    for (const std::string& b : english_base_forms(w)) {
+        auto it = single_.find(b);
+        if (it != single_.end()) return glossary_[it->second].swedish;
+    }
+    return {};
+}
+
+std::vector<std::string> EnglishDictionary::freedict(const std::string& w) const {
     std::vector<std::string> out;
     std::set<std::string> seen;
-    for (const std::string& b : bases) {
+    for (const std::string& b : english_base_forms(w)) {
         for (const std::string& t : lookup(b))
             if (seen.insert(t).second) out.push_back(t);
         if (!out.empty()) break;  // the first base form that is a headword
     }
     return out;
+}
+
+std::vector<std::string> EnglishDictionary::translate(const std::string& w) const {
+    std::vector<std::string> g = glossary(w);
+    return g.empty() ? freedict(w) : g;
+}
+
+size_t EnglishDictionary::expression_at(const std::vector<std::string>& words, size_t from,
+                                        const GlossaryEntry** entry) const {
+    size_t best = 0;
+    if (from >= words.size()) return 0;
+    for (const std::string& b : english_base_forms(words[from])) {
+        auto [lo, hi] = by_first_word_.equal_range(b);
+        for (auto it = lo; it != hi; ++it) {
+            const GlossaryEntry& e = glossary_[it->second];
+            const size_t n = e.key.size();
+            if (n <= best || from + n > words.size()) continue;
+            bool all = true;
+            for (size_t k = 1; k < n && all; ++k) {
+                const std::vector<std::string> forms = english_base_forms(words[from + k]);
+                all = std::find(forms.begin(), forms.end(), e.key[k]) != forms.end();
+            }
+            if (!all) continue;
+            best = n;
+            *entry = &e;
+        }
+    }
+    return best;
 }
 
 }  // namespace rapportsok

@@ -1,28 +1,96 @@
-// English query words in Swedish: FreeDict's English–Swedish dictionary (Debian's
-// dict-freedict-eng-swe, dictd format), read only when a query word is not in the index.
+// English query words in Swedish: the glossary of the field shipped with the searcher
+// (searcher/glossary.txt, compiled in: words and expressions such as "freedom of assembly"),
+// then FreeDict's English–Swedish dictionary (Debian's dict-freedict-eng-swe, dictd format) for
+// the words the glossary lacks; and hunspell-sv's word list (Debian's hunspell-sv), which says
+// whether a word is Swedish.
 #pragma once
 
 #include <map>
+#include <memory>
+#include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
+
+class Hunspell;
 
 namespace rapportsok {
 
-class EnglishDictionary {
+// Whether hunspell-sv knows a word (its affixes and compound rules applied): "kvinnorna" and
+// "valfusk" are Swedish, "women" and "integrasjon" are not. Read when first asked (a quarter of
+// a second); without the dictionary installed every word counts as Swedish (no rule then treats
+// a word as foreign).
+class SwedishLexicon {
   public:
-    // Reads PREFIX.index and PREFIX.dict.dz; empty (translating nothing) when they are missing.
-    explicit EnglishDictionary(const std::string& prefix = "/usr/share/dictd/freedict-eng-swe");
-
-    bool available() const { return !entries_.empty(); }
-
-    // Swedish translations of an English word, trying its base form too ("children's" ->
-    // "child", "elections" -> "election"). Multi-word translations are kept whole.
-    std::vector<std::string> translate(const std::string& lowercase_word) const;
+    explicit SwedishLexicon(std::string prefix = "/usr/share/hunspell/sv_SE");
+    ~SwedishLexicon();
+    bool available() const;
+    bool knows(const std::string& lowercase_word) const;
 
   private:
+    void load() const;
+    std::string prefix_;
+    mutable std::once_flag loaded_;
+    mutable std::unique_ptr<Hunspell> hunspell_;
+    mutable std::mutex mutex_;  // Hunspell's look-ups are not documented as thread-safe
+};
+
+// One line of the glossary: an English word or expression and its Swedish renderings.
+struct GlossaryEntry {
+    std::vector<std::string> english;  // lowercase words, English stopwords included
+    std::vector<std::string> key;      // the same without English stopwords
+    std::vector<std::string> swedish;  // renderings as written
+};
+
+// The glossary's entries ("english = svenska; svenska" a line, # comments).
+std::vector<GlossaryEntry> parse_glossary(std::string_view text);
+
+// Whether a lowercase word is an English stopword ("of", "the", "against", "not").
+bool is_english_stopword(const std::string& lowercase_word);
+
+// The forms to look an English word up by: itself, without a genitive, its singular
+// ("children's" -> "children", "child"; "elections" -> "election").
+std::vector<std::string> english_base_forms(const std::string& lowercase_word);
+
+class EnglishDictionary {
+  public:
+    // Reads PREFIX.index and PREFIX.dict.dz (no FreeDict translations when they are missing),
+    // the compiled-in glossary, and hunspell-sv from swedish_prefix (.aff, .dic).
+    explicit EnglishDictionary(const std::string& prefix = "/usr/share/dictd/freedict-eng-swe",
+                               const std::string& swedish_prefix = "/usr/share/hunspell/sv_SE");
+    // The same with a glossary of one's own (tests).
+    EnglishDictionary(const std::string& prefix, const std::string& swedish_prefix,
+                      std::string_view glossary);
+
+    bool available() const { return !entries_.empty() || !single_.empty(); }
+
+    // Swedish translations of an English word: the glossary's for its first base form that is
+    // a one-word entry; failing that, FreeDict's for its first base form that is a headword.
+    // Multi-word translations are kept whole.
+    std::vector<std::string> translate(const std::string& lowercase_word) const;
+    // The glossary's renderings of a word (by its base forms), or none.
+    std::vector<std::string> glossary(const std::string& lowercase_word) const;
+    // FreeDict's translations of a word (by its base forms), or none.
+    std::vector<std::string> freedict(const std::string& lowercase_word) const;
+
+    // The longest glossary expression of two or more words (stopwords not counted) whose words
+    // without stopwords are words[from..from+n) by their base forms; n, or 0 for none.
+    size_t expression_at(const std::vector<std::string>& words, size_t from,
+                         const GlossaryEntry** entry) const;
+
+    const SwedishLexicon& swedish() const { return swedish_; }
+    const std::vector<GlossaryEntry>& glossary_entries() const { return glossary_; }
+
+  private:
+    void load_freedict(const std::string& prefix);
+    void index_glossary();
     std::vector<std::string> lookup(const std::string& headword) const;
     std::string dict_;                                               // the uncompressed text
     std::multimap<std::string, std::pair<size_t, size_t>> entries_;  // headword -> offset, length
+    std::vector<GlossaryEntry> glossary_;
+    std::map<std::string, size_t> single_;              // one-word entry -> its index
+    std::multimap<std::string, size_t> by_first_word_;  // an expression's first key word
+    SwedishLexicon swedish_;
 };
 
 }  // namespace rapportsok

@@ -255,10 +255,30 @@ Xapian::Query Expander::expand_word(const std::string& w) {
     }
     // Known in some form: as written, inflected, or as a part of compounds.
     const bool known = typed || !parts.empty();
-    if (!known) {
-        // Not Swedish the index knows in any form: perhaps English.
-        Xapian::Query translated = english(w);
-        if (!translated.empty()) return translated;
+    // An English word is also searched as its Swedish translations, known to the index or not
+    // (searcher/expand_english.cc); when it is not, they are all there is.
+    Xapian::Query translated = english(w, known);
+    if (!known && !translated.empty()) return translated;
+    if (!translated.empty()) main = Xapian::Query(Xapian::Query::OP_OR, main, translated);
+    // A rare word that is no Swedish or English word: also its frequent neighbour
+    // (searcher/expand_spelling.cc). When no passage has the word as typed, the neighbour is the
+    // likelier reading and weighs in full, the typed word's own readings (its stem's matches are
+    // chance then: "stadligt" and "stad") less; otherwise the other way round.
+    Xapian::Query corrected = translated.empty() ? popular_correction(w) : Xapian::Query();
+    // Not in the index in any form, nor English, nor a typo: perhaps a compound of known words.
+    if (!known && translated.empty() && corrected.empty()) {
+        Xapian::Query split = compound_parts(w);
+        if (!split.empty()) return split;
+    }
+    if (!corrected.empty()) {
+        const bool as_typed = in_index(w);
+        main = Xapian::Query(
+            Xapian::Query::OP_OR,
+            as_typed ? main
+                     : Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, main, options_.folded_weight),
+            as_typed
+                ? Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, corrected, options_.folded_weight)
+                : corrected);
     }
     if (!options_.diacritics) {
         if (!known) unknown_.push_back(w);
@@ -382,26 +402,6 @@ std::vector<std::vector<std::string>> Expander::synonyms_of(const std::vector<st
     return out;
 }
 
-Xapian::Query Expander::english(const std::string& w) {
-    if (!options_.english) return Xapian::Query();
-    const EnglishDictionary& dictionary = sources_.english();  // read only for such words
-    std::vector<Xapian::Query> alts;
-    Expansion e{w, {}, "english"};
-    for (const std::string& t : dictionary.translate(w)) {
-        std::vector<std::string> words = query_words(analyzer_, t);
-        if (words.empty()) continue;
-        bool present = std::all_of(words.begin(), words.end(), [&](const std::string& x) {
-            return db_.term_exists(x) || db_.term_exists(stemmed_term(analyzer_.stem(x)));
-        });
-        if (!present) continue;
-        alts.push_back(member_query(words));
-        e.alternatives.push_back(t);
-    }
-    if (alts.empty()) return Xapian::Query();
-    used_.push_back(e);
-    return Xapian::Query(Xapian::Query::OP_OR, alts.begin(), alts.end());
-}
-
 Xapian::Query Expander::member_query(const std::vector<std::string>& words) {
     if (words.size() == 1) {
         const std::string& w = words.front();
@@ -458,10 +458,10 @@ Xapian::Query Expander::expand_free_word(const std::string& w) {
     const auto& o = options_;
     std::string key =
         std::string{char('0' + o.inflections), char('0' + o.diacritics), char('0' + o.compounds),
-                    char('0' + o.synonyms), char('0' + o.english)} +
+                    char('0' + o.synonyms),    char('0' + o.english),    char('0' + o.spelling)} +
         std::to_string(o.folded_weight) + "," + std::to_string(o.compound_weight) + "," +
         std::to_string(o.synonym_weight) + "," + std::to_string(excluding_ ? 0 : title_weight_) +
-        ":" + field_ + ":" + w;
+        (untranslated_.count(w) ? "u" : "") + ":" + field_ + ":" + w;
     const ExpandedWord* hit = sources_.memo->find(key);
     if (!hit) {
         const size_t used_before = used_.size(), unknown_before = unknown_.size();
@@ -505,10 +505,14 @@ Xapian::Query Expander::rewrite(const Xapian::Query& q) {
     if (!combines_subqueries(q)) return q;
     std::vector<Xapian::Query> subs;
     std::vector<std::string> leaf_words;  // the free words in order, for multi-word names
+    for (size_t i = 0; i < q.get_num_subqueries(); ++i)
+        if (q.get_subquery(i).get_type() == Xapian::Query::LEAF_TERM)
+            leaf_words.push_back(*q.get_subquery(i).get_terms_begin());
+    // English expressions ("freedom of assembly") are translated whole, their words not alone.
+    std::vector<Xapian::Query> expressions;
+    if (q.get_type() == Xapian::Query::OP_OR) expressions = english_expressions(leaf_words);
     for (size_t i = 0; i < q.get_num_subqueries(); ++i) {
         Xapian::Query sub = q.get_subquery(i);
-        if (sub.get_type() == Xapian::Query::LEAF_TERM)
-            leaf_words.push_back(*sub.get_terms_begin());
         // What NOT and -word exclude is looked for in the passages' text only: a word in a
         // section's title would otherwise leave out the whole section.
         const bool was = excluding_;
@@ -530,6 +534,7 @@ Xapian::Query Expander::rewrite(const Xapian::Query& q) {
         }
         for (const auto& key : found) subs.push_back(with_synonyms(key, Xapian::Query()));
     }
+    subs.insert(subs.end(), expressions.begin(), expressions.end());
     return Xapian::Query(q.get_type(), subs.begin(), subs.end());
 }
 

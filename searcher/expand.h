@@ -6,6 +6,7 @@
 #include <xapian.h>
 
 #include <functional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "indexer/common/analysis.h"
 #include "searcher/memo.h"
 #include "searcher/result.h"
+#include "searcher/spelling.h"
 
 namespace rapportsok {
 
@@ -57,6 +59,8 @@ struct ExpandSources {
     std::function<const SynonymGroups&()> synonyms;
     std::function<const EnglishDictionary&()> english;
     ExpansionMemo* memo = nullptr;
+    // The index's stem nearest to a stem (searcher/spelling.h); none: no corrections.
+    std::function<Suggestion(const std::string&, unsigned)> nearest_stem;
 };
 
 class Expander {
@@ -77,6 +81,10 @@ class Expander {
     // A word to match exactly as typed (a one-word phrase).
     void keep_exact(const std::string& word) { exact_.push_back(word); }
     const std::vector<std::string>& exact_words() const { return exact_; }
+    // The query as parsed with, when it is English (has a word that is), its English stopwords
+    // ("of", "the", "against") left out and the glossary's one-word renderings of each English
+    // word beside it (searcher/expand_english.cc).
+    Xapian::Query with_english_readings(const Xapian::Query& parsed);
     // Free words the index knows in no form: candidates for spelling correction.
     const std::vector<std::string>& unknown() const { return unknown_; }
 
@@ -101,7 +109,25 @@ class Expander {
     // Whether a word of passage text or a section title starts so.
     bool starts_a_term(const std::string& start) const;
 
-    Xapian::Query english(const std::string& word);
+    // The Swedish translations of an English word (searcher/expand_english.cc): the glossary's
+    // for any word but a stopword; FreeDict's for a word the index does not know (`known`
+    // false) or hunspell-sv does not know.
+    Xapian::Query english(const std::string& word, bool known);
+    // The glossary's expressions among a run of free words, each as its translations; their
+    // words are then not translated alone.
+    std::vector<Xapian::Query> english_expressions(const std::vector<std::string>& words);
+    // Swedish renderings (each a word or the words of a phrase) in the text and, weighted, in
+    // section titles.
+    Xapian::Query renderings_query(const std::vector<std::vector<std::string>>& renderings);
+    // The index's frequent word that a rare word not Swedish is likely a typo of, searched with
+    // all its readings (searcher/expand_spelling.cc); empty for none.
+    Xapian::Query popular_correction(const std::string& word);
+    // A word the index lacks as the two parts it is a compound of, the index's or hunspell-sv's
+    // words, searched with the passages that have both first (searcher/expand_compound.cc).
+    Xapian::Query compound_parts(const std::string& word);
+    bool part_in_index(const std::string& part) const;
+    // Whether a word is English: translated by the glossary or FreeDict, and no Swedish word.
+    bool is_english(const std::string& word);
 
   private:
     std::string field_term(const std::string& body_term) const;
@@ -117,6 +143,10 @@ class Expander {
     std::vector<Expansion> used_;
     std::vector<std::string> unknown_;
     std::vector<std::string> exact_;
+    std::set<std::string> untranslated_;
+    bool correcting_ = false;  // expanding a correction, which is not corrected again
+    bool splitting_ = false;   // expanding a compound's part, which is not translated     // words
+                               // of an English expression, translated whole
     const SynonymGroups* groups_ = nullptr;  // fetched from sources_ when first needed
 };
 

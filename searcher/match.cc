@@ -66,7 +66,9 @@ SearchResult search_once(Worker& worker, const SearchRequest& req) {
     SearchResult r;
     r.query = req.query;
     r.offset = req.offset;
-    QueryPlan plan = plan_query(worker, req.query, req.weights, req.expand);
+    ExpandOptions expand = req.expand;
+    expand.spelling = expand.spelling && req.spelling;  // --no-spelling: no correction at all
+    QueryPlan plan = plan_query(worker, req.query, req.weights, expand);
     r.notes = plan.notes;
     r.expansions = plan.expansions;
     r.unknown_words = plan.unknown_words;
@@ -218,7 +220,9 @@ std::string corrected_query(const SpellingSuggester& suggest, const Analyzer& an
         while (e > b && std::string("\")*?!.,;").find(token[e - 1]) != std::string::npos) --e;
         std::string word = normalise_query(token.substr(b, e - b), analyzer);
         if (std::find(unknown.begin(), unknown.end(), word) != unknown.end()) {
-            std::string s = suggest(word, word.size() > 8 ? 3 : 2);
+            // Never two edits on a word of four letters or fewer ("val", "vad").
+            const size_t letters = code_points(word);
+            std::string s = suggest(word, letters <= 4 ? 1 : letters > 8 ? 3 : 2);
             if (!s.empty() && s != word) {
                 // Keep the user's capital: "Nasarbajev" -> "Nazarbajev".
                 size_t at = b;
@@ -247,7 +251,14 @@ SearchResult search_or_correct(Worker& worker, const SearchRequest& req) {
     SearchResult r = search_once(worker, req);
     if (r.total > 0 || !req.spelling || r.unknown_words.empty()) return r;
     std::string fixed = corrected_query(
-        [&](const std::string& w, unsigned edits) { return worker.spelling_suggestion(w, edits); },
+        [&](const std::string& w, unsigned edits) {
+            // A real Swedish word is meant as typed, or as a form of it: "slut" is no typo of
+            // "samt", "stipendium" finds "stipendier".
+            std::string s = worker.spelling_suggestion(w, edits);
+            if (!s.empty() && worker.english().swedish().knows(w) && !same_family(w, s))
+                return std::string();
+            return s;
+        },
         worker.analyzer(), req.query, r.unknown_words);
     if (fixed.empty()) return r;
     SearchRequest again = req;

@@ -586,13 +586,16 @@ ExpandedQuery expand_query(const ParsedQuery& parsed, const QueryText& text, Exp
     // in the text only. Wildcards weigh the titles as a boost (rank_query).
     if (!parsed.wildcards) expander.match_titles(title_weight);
     ExpandedQuery out;
-    out.body = expander.rewrite(parsed.exact);
+    // An English query without its stopwords, its English words ranked with their renderings:
+    // the query as parsed from here on, the exact boost's too ("of" in "rule of law" is no word).
+    out.exact = expander.with_english_readings(parsed.exact);
+    out.body = expander.rewrite(out.exact);
     out.expansions = expander.used();
     out.unknown_words = expander.unknown();
     if (parsed.free_words) {
         Expander in_field(std::move(sources), options, prefix::kChapterName);
         for (const std::string& word : expander.exact_words()) in_field.keep_exact(word);
-        out.chapter = in_field.rewrite(parsed.exact);
+        out.chapter = in_field.rewrite(out.exact);
     } else {
         out.chapter = parsed.chapter;
     }
@@ -614,11 +617,13 @@ Xapian::Query rank_query(const ParsedQuery& parsed, ExpandedQuery& expanded,
     // Nothing widened (a phrase, quoted words): the exact boost is the body again, and
     // matching it twice costs twice; the body weighs 1 + w.exact instead, the same scores.
     Xapian::Query main = expanded_wildcards(body, db);
-    if (parsed.exact.get_description() == body.get_description())
+    // The query as parsed, as the expansion left it (an English query's stopwords out).
+    const Xapian::Query& exact = expanded.exact.empty() ? parsed.exact : expanded.exact;
+    if (exact.get_description() == body.get_description())
         main = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, main, 1 + w.exact);
     else
-        boosts.insert(boosts.begin(), Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
-                                                    matched(parsed.exact), w.exact));
+        boosts.insert(boosts.begin(),
+                      Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, matched(exact), w.exact));
     Xapian::Query query =
         Xapian::Query(Xapian::Query::OP_AND_MAYBE, main,
                       Xapian::Query(Xapian::Query::OP_OR, boosts.begin(), boosts.end()));
@@ -674,7 +679,8 @@ HighlightTerms highlight_terms(const ParsedQuery& parsed, const ExpandedQuery& e
             h.exact.insert(t);
         }
     }
-    for (auto it = parsed.exact.get_terms_begin(); it != parsed.exact.get_terms_end(); ++it)
+    const Xapian::Query& exact = expanded.exact.empty() ? parsed.exact : expanded.exact;
+    for (auto it = exact.get_terms_begin(); it != exact.get_terms_end(); ++it)
         if (is_body_word_term(*it)) h.exact.insert(*it);
     h.prefixes = wildcard_prefixes(text);
     // Words found through an expansion are highlighted as well as the query's own.

@@ -107,6 +107,8 @@ ParsedQuery parse_text(QueryText& text, Xapian::QueryParser& parser, const Xapia
 // stays as typed. For free words, the chapter-heading boost is widened the same way; otherwise
 // it is the parsed one.
 struct ExpandedQuery {
+    Xapian::Query
+        exact;  // the parsed query, an English one's stopwords out (with_english_readings)
     Xapian::Query body;
     Xapian::Query chapter;                   // matched in the chapter headings, for the boost
     std::vector<Expansion> expansions;       // what the body was widened with

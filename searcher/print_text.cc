@@ -67,6 +67,16 @@ void print_text(const SearchResult& r, std::ostream& out, bool color) {
     for (const std::string& n : r.notes) out << "note: " << terminal_safe(n) << "\n";
     for (const Expansion& e : r.expansions) {
         if (e.kind == "inflection") continue;  // the stemmer's business; JSON lists them
+        if (e.kind == "spelling" && !e.alternatives.empty()) {
+            out << "Did you mean " << terminal_safe(e.alternatives.front())
+                << "? Also searched for " << terminal_safe(e.alternatives.front()) << " (beside "
+                << terminal_safe(e.word) << ")\n";
+            continue;
+        }
+        if (e.kind == "english stopwords") {
+            out << "Left out (English stopwords): " << terminal_safe(e.word) << "\n";
+            continue;
+        }
         out << "Also searched (" << e.kind << "): " << terminal_safe(e.word);
         if (e.alternatives.empty()) out << " as a part of longer words";
         for (size_t k = 0; k < e.alternatives.size(); ++k)

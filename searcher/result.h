@@ -30,7 +30,8 @@ struct ExpandOptions {
     double compound_weight = 0.5;
     bool synonyms = true;  // FN = Förenta nationerna = UN; acronyms the reports define
     double synonym_weight = 0.8;
-    bool english = true;  // a word the index does not know, translated from English
+    bool english = true;   // a word the index does not know, translated from English
+    bool spelling = true;  // a rare word also searched as a frequent one an edit or two away
 };
 
 struct SearchRequest {

@@ -33,6 +33,14 @@ constexpr size_t kMaxWordLength = 64;
 
 }  // namespace
 
+bool same_family(const std::string& typed, const std::string& correction) {
+    const std::vector<char32_t> t = decode(typed), c = decode(correction);
+    if (t.size() < 5) return false;
+    const size_t start = t.size() - 2;
+    return c.size() >= start &&
+           std::equal(t.begin(), t.begin() + static_cast<long>(start), c.begin());
+}
+
 unsigned edit_distance(const char32_t* a, size_t na, const char32_t* b, size_t nb, unsigned bound) {
     const size_t diff = na > nb ? na - nb : nb - na;
     if (diff > bound) return bound + 1;
@@ -63,10 +71,11 @@ unsigned edit_distance(const char32_t* a, size_t na, const char32_t* b, size_t n
     return last[nb];
 }
 
-Vocabulary::Vocabulary(const Xapian::Database& db) {
-    for (const std::string& start : word_starts()) {
+Vocabulary::Vocabulary(const Xapian::Database& db, const std::string& prefix) {
+    for (const std::string& first : word_starts()) {
+        const std::string start = prefix + first;
         for (auto it = db.allterms_begin(start); it != db.allterms_end(start); ++it) {
-            const std::string& term = *it;
+            const std::string term = (*it).substr(prefix.size());
             if (term.size() > 4 * kMaxWordLength) continue;
             const std::vector<char32_t> cps = decode(term);
             if (cps.size() > kMaxWordLength) continue;
@@ -83,9 +92,14 @@ Vocabulary::Vocabulary(const Xapian::Database& db) {
 }
 
 std::string Vocabulary::suggest(const std::string& word, unsigned max_edits) const {
-    if (word.size() <= 1 || max_edits == 0) return "";
+    const Suggestion s = nearest(word, max_edits);
+    return s.freq < s.typed_freq ? "" : s.word;
+}
+
+Suggestion Vocabulary::nearest(const std::string& word, unsigned max_edits) const {
+    if (word.size() <= 1 || max_edits == 0) return {};
     const std::vector<char32_t> w = decode(word);
-    if (w.size() > kMaxWordLength) return "";
+    if (w.size() > kMaxWordLength) return {};
     max_edits = std::min<unsigned>(max_edits, static_cast<unsigned>(w.size() - 1));
     unsigned best_distance = max_edits;
     Xapian::doccount best_freq = 0, exact_freq = 0;
@@ -111,8 +125,8 @@ std::string Vocabulary::suggest(const std::string& word, unsigned max_edits) con
             }
         }
     }
-    if (!best || best_freq < exact_freq) return "";
-    return best;
+    if (!best) return {"", 0, exact_freq};
+    return {best, best_freq, exact_freq};
 }
 
 }  // namespace rapportsok

@@ -12,10 +12,18 @@
 
 namespace rapportsok {
 
+// The word nearest to one asked for, and how many passages have each.
+struct Suggestion {
+    std::string word;                 // "" for none
+    Xapian::doccount freq = 0;        // passages with the suggested word
+    Xapian::doccount typed_freq = 0;  // passages with the word asked for
+};
+
 class Vocabulary {
   public:
-    // The passages' words of db (one database or several as one).
-    explicit Vocabulary(const Xapian::Database& db);
+    // The passages' words of db (one database or several as one); with prefix "Z", their stems
+    // (the prefix left off).
+    explicit Vocabulary(const Xapian::Database& db, const std::string& prefix = "");
 
     // The word nearest to `word` within max_edits edits (insertions, deletions, substitutions
     // and transpositions of adjacent letters, as Xapian's get_spelling_suggestion counts them,
@@ -23,6 +31,9 @@ class Vocabulary {
     // first in byte order among those; "" when there is none, or when the word itself is in more
     // passages (Xapian's rule).
     std::string suggest(const std::string& word, unsigned max_edits) const;
+    // The same word (the most frequent among the nearest, never the word itself) with the
+    // passage counts, whether or not the word itself is more frequent.
+    Suggestion nearest(const std::string& word, unsigned max_edits) const;
 
     size_t size() const { return words_; }
 
@@ -38,6 +49,11 @@ class Vocabulary {
     std::string utf8_;  // every word, each ended by '\0'
     size_t words_ = 0;
 };
+
+// Whether a correction is of the typed word's family: it starts with all of the typed word but
+// its last two letters, and that start has three letters or more ("stipendium": "stipendier";
+// "slut" is no start of "samt"). A word hunspell-sv knows is corrected only within its family.
+bool same_family(const std::string& typed, const std::string& correction);
 
 // Edits between a and b (Levenshtein with transpositions of adjacent code points, the "optimal
 // string alignment" distance), or a number above `bound` once it is certain to exceed it.

@@ -91,6 +91,11 @@ const Vocabulary& Revision::vocabulary(const Xapian::Database& all) const {
     return *vocabulary_;
 }
 
+const Vocabulary& Revision::stems(const Xapian::Database& all) const {
+    std::call_once(stems_once_, [&] { stems_ = std::make_unique<const Vocabulary>(all, "Z"); });
+    return *stems_;
+}
+
 // ---- Worker
 
 std::vector<Worker::PathStamp> Worker::stamps(const std::vector<std::string>& stubs) const {
@@ -246,9 +251,14 @@ std::string Worker::spelling_suggestion(const std::string& word, unsigned max_ed
 }
 
 ExpandSources Worker::expand_sources() {
-    return ExpandSources{db_, analyzer_, [this]() -> const SynonymGroups& { return synonyms(); },
+    return ExpandSources{db_,
+                         analyzer_,
+                         [this]() -> const SynonymGroups& { return synonyms(); },
                          [this]() -> const EnglishDictionary& { return english(); },
-                         caching() ? &caches_.expansions : nullptr};
+                         caching() ? &caches_.expansions : nullptr,
+                         [this](const std::string& stem, unsigned edits) {
+                             return revision_->stems(db_).nearest(stem, edits);
+                         }};
 }
 
 // ---- EngineCore

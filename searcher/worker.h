@@ -48,16 +48,19 @@ class Revision {
                                   const Analyzer& analyzer, const SynonymGroups& builtin) const;
     // The words of the passages, for spelling suggestions (searcher/spelling.h).
     const Vocabulary& vocabulary(const Xapian::Database& all) const;
+    // Their stems, for corrections by stem ("integrasjon": "integration").
+    const Vocabulary& stems(const Xapian::Database& all) const;
 
   private:
     void read_summaries(const std::vector<Xapian::Database>& shards) const;
 
     const std::string state_;
-    mutable std::once_flag summaries_once_, synonyms_once_, vocabulary_once_;
+    mutable std::once_flag summaries_once_, synonyms_once_, vocabulary_once_, stems_once_;
     mutable std::vector<std::string> chapters_;
     mutable std::string acronyms_;  // as meta::kAcronyms holds them
     mutable SynonymGroups synonyms_;
     mutable std::unique_ptr<const Vocabulary> vocabulary_;
+    mutable std::unique_ptr<const Vocabulary> stems_;
 };
 
 // A worker's caches of what it read from the index: valid for one revision, emptied together

@@ -6,10 +6,13 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
+#include "searcher/english.h"
 #include "searcher/expand.h"
+#include "searcher/spelling.h"
 #include "tests/support.h"
 
 using nlohmann::json;
@@ -59,6 +62,15 @@ std::vector<std::string> ids(const json& j) {
 bool has_expansion(const json& j, const std::string& kind, const std::string& word = "") {
     for (const json& e : j["expansions"])
         if (e["kind"] == kind && (word.empty() || e["word"] == word)) return true;
+    return false;
+}
+
+bool expansion_has(const json& j, const std::string& kind, const std::string& alternative) {
+    for (const json& e : j["expansions"]) {
+        if (e["kind"] != kind) continue;
+        for (const json& a : e["alternatives"])
+            if (a == alternative) return true;
+    }
     return false;
 }
 
@@ -262,4 +274,263 @@ TEST_CASE("a lone -word says that it excludes from nothing", "[e2e][operators]")
         CHECK(section_of(h) == 3);
         CHECK(text_of(h).find("tortyr") == std::string::npos);
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// English: the glossary, English words the index has, English stopwords
+
+TEST_CASE("the glossary translates the field's English words and expressions", "[unit][english]") {
+    const rapportsok::EnglishDictionary d;  // the compiled-in glossary, FreeDict, hunspell-sv
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"freedom of assembly", "mötesfrihet"},
+        {"rule of law", "rättsstatsprincipen"},
+        {"enforced disappearances", "påtvingade försvinnanden"},
+        {"human rights defenders", "människorättsförsvarare"},
+        {"trade unions", "fackförening"},
+        {"election fraud", "valfusk"},
+        {"discrimination against women", "diskriminering av kvinnor"},
+        {"death penalty", "dödsstraff"},
+        {"freedom of the press", "pressfrihet"},
+        {"impunity", "straffrihet"},
+        {"censorship", "censur"},
+        {"referendum", "folkomröstning"},
+        {"prisons", "fängelser"},
+        {"elections", "val"},
+    };
+    for (const auto& [english, swedish] : cases) {
+        INFO(english);
+        std::vector<std::string> words, content;
+        size_t from = 0;
+        for (size_t i = 0; i <= english.size(); ++i)
+            if (i == english.size() || english[i] == ' ') {
+                words.push_back(english.substr(from, i - from));
+                from = i + 1;
+            }
+        for (const std::string& w : words)
+            if (!rapportsok::is_english_stopword(w)) content.push_back(w);
+        std::vector<std::string> renderings;
+        if (content.size() == 1) {
+            renderings = d.translate(content.front());
+        } else {
+            const rapportsok::GlossaryEntry* e = nullptr;
+            REQUIRE(d.expression_at(content, 0, &e) == content.size());
+            REQUIRE(e != nullptr);
+            renderings = e->swedish;
+        }
+        CHECK(std::find(renderings.begin(), renderings.end(), swedish) != renderings.end());
+    }
+    // At least 400 entries, many of them expressions, each with a rendering.
+    const auto& entries = d.glossary_entries();
+    CHECK(entries.size() >= 400);
+    CHECK(std::count_if(entries.begin(), entries.end(), [](const rapportsok::GlossaryEntry& e) {
+              return e.english.size() > 1;
+          }) >= 150);
+}
+
+TEST_CASE("parse_glossary reads a line's English words, their key and the Swedish renderings",
+          "[unit][english]") {
+    auto g = rapportsok::parse_glossary(
+        "# a comment = not an entry\n"
+        "freedom of assembly = mötesfrihet; församlingsfrihet\n"
+        "women's rights = kvinnors rättigheter\n"
+        "no equals sign here\n");
+    REQUIRE(g.size() == 2);
+    CHECK(g[0].english == std::vector<std::string>{"freedom", "of", "assembly"});
+    CHECK(g[0].key == std::vector<std::string>{"freedom", "assembly"});
+    CHECK(g[0].swedish == std::vector<std::string>{"mötesfrihet", "församlingsfrihet"});
+    CHECK(g[1].english == std::vector<std::string>{"women's", "rights"});
+    // An expression is matched by its words' base forms: "rights" and "women's" stand for
+    // "right" and "woman".
+    CHECK(rapportsok::english_base_forms("women's") ==
+          std::vector<std::string>{"women's", "women", "woman"});
+    CHECK(rapportsok::english_base_forms("disappearances").back() == "disappearance");
+}
+
+TEST_CASE("hunspell-sv says which words are Swedish", "[unit][english]") {
+    const rapportsok::SwedishLexicon sv;
+    REQUIRE(sv.available());  // scripts/setup installs hunspell-sv
+    const std::vector<std::pair<std::string, bool>> cases = {
+        {"kvinnorna", true}, {"valfusk", true},      {"slut", true},        {"lämlar", true},
+        {"women", false},    {"integrasjon", false}, {"censorship", false}, {"rights", false}};
+    for (const auto& [word, swedish] : cases) {
+        INFO(word);
+        CHECK(sv.knows(word) == swedish);
+    }
+}
+
+TEST_CASE("multi-word English is translated whole: freedom of assembly, rule of law",
+          "[e2e][english]") {
+    const std::vector<std::tuple<std::string, std::string, int>> cases = {
+        {"freedom of assembly", "mötesfrihet", 9},
+        {"rule of law", "rättsstatsprincipen", 6},
+        {"enforced disappearances", "påtvingade försvinnanden", 2},
+        {"impunity", "straffrihet", 7},
+        {"censorship", "censur", 8},
+    };
+    for (const auto& [query, swedish, section] : cases) {
+        INFO(query);
+        json j = search(query);
+        REQUIRE(!j["hits"].empty());
+        CHECK(expansion_has(j, "english", swedish));
+        CHECK(section_of(j["hits"][0]) == section);
+        // Off with --no-english (and so with --exact).
+        CHECK_FALSE(has_expansion(search(query, {"--no-english"}), "english"));
+    }
+}
+
+TEST_CASE("the stopwords of an English query are neither translated nor matched",
+          "[e2e][english]") {
+    json j = search("rule of law");
+    CHECK(has_expansion(j, "english stopwords", "of"));
+    CHECK(ids(j) == ids(search("rule law")));
+    CHECK(highlighted(j).count("of") == 0);
+    // "of" is in §2's English names: it would match them.
+    json d = search("discrimination against women");
+    CHECK(has_expansion(d, "english stopwords", "against"));
+    CHECK(highlighted(d).count("against") == 0);
+    // A Swedish query keeps its words, whatever English has ("by" is a Swedish word too).
+    CHECK_FALSE(has_expansion(search("tortyr by"), "english stopwords"));
+    // With --no-english, "of" is a word like any other.
+    CHECK_FALSE(has_expansion(search("rule of law", {"--no-english"}), "english stopwords"));
+}
+
+TEST_CASE(
+    "an English word the index has ranks the Swedish passages on its topic with or above "
+    "one that only names an English title",
+    "[e2e][english]") {
+    Fixture f(Reports{{"engelska.txt",
+                       "1. Konventioner\n\n"
+                       "Landet har ratificerat Convention against Torture utan förbehåll.\n\n"
+                       "2. Tortyr\n\n"
+                       "Tortyr förekommer i häktena, och tortyr av fångar anmäls sällan.\n\n"
+                       "Anklagelser om tortyr utreds inte av någon oberoende instans.\n"}});
+    json j = search_on(f.db(), "torture");
+    REQUIRE(j["hits"].size() >= 2);
+    CHECK(expansion_has(j, "english", "tortyr"));
+    CHECK(section_of(j["hits"][0]) == 2);
+    CHECK(section_of(j["hits"][2]) == 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Typos that are words ("popular" suggestions)
+
+TEST_CASE(
+    "a rare word no dictionary knows is also searched as its frequent neighbour, with a "
+    "Did you mean",
+    "[e2e][spelling]") {
+    // typed, the word searched beside it, a section that word is in
+    const std::vector<std::tuple<std::string, std::string, int>> cases = {
+        {"integrasjon", "integrationen", 20},
+        {"sjukdommar", "sjukdomar", 3},
+        {"Tadzhikistan", "tadzjikistan", 12},
+        {"stadligt", "statlig", 21},
+    };
+    for (const auto& [typed, fixed, section] : cases) {
+        INFO(typed);
+        json j = search(typed);
+        CHECK(expansion_has(j, "spelling", fixed));
+        CHECK(sections_of(j).count(section) == 1);
+        CHECK(j["corrected"].is_null());  // searched beside the typed word, not instead of it
+        CHECK_FALSE(has_expansion(search(typed, {"--no-spelling"}), "spelling"));
+    }
+    testing::Run r = searcher_on(testing::seed_db(), {"integrasjon"});
+    CHECK_THAT(r.out, Catch::Contains("Did you mean integrationen?"));
+    // "diskrimination" is one letter from the English "discrimination", which is translated:
+    // the Swedish "diskriminering" is reached.
+    json d = search("diskrimination");
+    CHECK(expansion_has(d, "spelling", "discrimination"));
+    CHECK(expansion_has(d, "english", "diskriminering"));
+    CHECK(finds_in_section(d, "diskriminering", 12));
+}
+
+TEST_CASE("a real Swedish word is not replaced by an unrelated one: slut, lämlar",
+          "[e2e][spelling]") {
+    for (const std::string word : {"slut", "lämlar", "anklagare"}) {
+        INFO(word);
+        json j = search(word);
+        CHECK_FALSE(has_expansion(j, "spelling"));
+        CHECK(j["corrected"].is_null());
+    }
+    // A form of the same word is no unrelated one: "stipendium" finds "stipendier".
+    json s = search("stipendium");
+    CHECK(s["corrected"] == "stipendier");
+}
+
+TEST_CASE("same_family: a correction starts with all of the typed word but its last two letters",
+          "[unit][spelling]") {
+    const std::vector<std::tuple<std::string, std::string, bool>> cases = {
+        {"stipendium", "stipendier", true},
+        {"privilegier", "privilegierade", true},
+        {"slut", "samt", false},
+        {"lämlar", "lämna", false},
+        {"anklagare", "åklagare", false},
+        {"val", "valet", false}};
+    for (const auto& [typed, fixed, family] : cases) {
+        INFO(typed << " -> " << fixed);
+        CHECK(rapportsok::same_family(typed, fixed) == family);
+    }
+}
+
+TEST_CASE("a correction never turns a four-letter word into another by two edits",
+          "[e2e][spelling]") {
+    Fixture f(Reports{{"kvot.txt",
+                       "1. Kvoter\n\n"
+                       "En kvot för kvinnor i parlamentet.\n\nDen kvot som gäller nu.\n\n"
+                       "Ingen kvot för minoriteter.\n\nEn ny kvot föreslås.\n\n"
+                       "Kvot och kvotering diskuteras.\n"}});
+    // One edit (a transposition) from "kvot": corrected, when the query finds nothing and
+    // beside it.
+    json one = search_on(f.db(), "kvto");
+    CHECK(expansion_has(one, "spelling", "kvot"));
+    CHECK(one["total"].get<long>() > 0);
+    // Two edits: left alone, by both rules.
+    json two = search_on(f.db(), "kbpt");
+    CHECK_FALSE(has_expansion(two, "spelling"));
+    CHECK(two["corrected"].is_null());
+    CHECK(two["total"] == 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compound query words the index lacks
+
+TEST_CASE("a compound the index lacks is searched as the parts it knows: valfusk, kvinnojourer",
+          "[e2e][compounds]") {
+    // typed, a part searched, a section with passages about it
+    const std::vector<std::tuple<std::string, std::string, int>> cases = {
+        {"valfusk", "val", 11},
+        {"kvinnojourer", "kvinno", 16},
+        {"människorättsorganisationer", "organisationer", 22},
+    };
+    for (const auto& [typed, part, section] : cases) {
+        INFO(typed);
+        json j = search(typed);
+        CHECK(expansion_has(j, "compound parts", part));
+        CHECK(sections_of(j).count(section) == 1);
+        json off = search(typed, {"--no-compounds", "--no-spelling"});
+        CHECK_FALSE(has_expansion(off, "compound parts"));
+        CHECK(off["total"] == 0);
+    }
+}
+
+TEST_CASE(
+    "a compound split ranks the passages with all its parts first, and a compound the "
+    "index has is not split",
+    "[e2e][compounds]") {
+    Fixture f(Reports{{"val.txt",
+                       "1. Val\n\n"
+                       "Valet hölls i april och fusk anmäldes från flera vallokaler.\n\n"
+                       "Valet var lugnt enligt observatörerna.\n\n"
+                       "2. Ekonomi\n\n"
+                       "Fusk med skatter är vanligt bland företagen.\n"}});
+    json j = search_on(f.db(), "valfusk");
+    REQUIRE(j["hits"].size() >= 2);
+    CHECK_THAT(text_of(j["hits"][0]), Catch::Contains("fusk anmäldes"));
+    Fixture g(Reports{{"valfusk.txt",
+                       "1. Val\n\n"
+                       "Valfusk anmäldes från flera vallokaler.\n\n"
+                       "Valet hölls i april och fusk med rösterna förekom.\n"}});
+    json k = search_on(g.db(), "valfusk");
+    CHECK_FALSE(has_expansion(k, "compound parts"));
+    REQUIRE(!k["hits"].empty());
+    CHECK_THAT(text_of(k["hits"][0]), Catch::Contains("Valfusk"));
 }

@@ -269,10 +269,14 @@ function renderExplain(r, s) {
         onclick: () => go({ ...s, exakt: true, p: 1 }) })));
   }
   const kinds = { inflection: 'böjningsform', diacritics: 'med å, ä, ö', compound: 'i sammansättningar',
-                  synonym: 'synonym', english: 'översättning' };
+                  synonym: 'synonym', english: 'översättning', 'compound parts': 'delar',
+                  spelling: 'rättstavning' };
   const also = [];
   for (const e of r.expansions || []) {
     if (e.kind === 'compound') also.push(`”${e.word}” i sammansatta ord`);
+    else if (e.kind === 'english stopwords') also.push(`utan de engelska småorden ”${e.word}”`);
+    else if (e.kind === 'spelling' && e.alternatives && e.alternatives.length)
+      also.push(`menade du ${e.alternatives[0]}? (bredvid ”${e.word}”)`);
     else if (e.alternatives && e.alternatives.length)
       also.push(`${e.alternatives.join(', ')} (${kinds[e.kind] || e.kind} av ”${e.word}”)`);
   }

@@ -137,7 +137,9 @@ test('a query typed shows its hits with references and highlights', async (t) =>
   await typeQuery(page, 'hogsta domstolen');
   assert.match(await page.locator('#forklaring').innerText(), /Sökte även: högsta \(med å, ä, ö av ”hogsta”\)/);
   await typeQuery(page, 'Nasarbajev');
-  assert.match(await page.locator('#forklaring').innerText(), /Visar resultat för Nazarbajev/);
+  // A rare word near a frequent one is searched beside it ("Menade du"), or instead of it
+  // when nothing is found ("Visar resultat för").
+  assert.match(await page.locator('#forklaring').innerText(), /Menade du nazarbajev\?|Visar resultat för Nazarbajev/i);
 });
 
 test('facets combine and are removed; pages turn; all in the URL', async (t) => {
