@@ -178,7 +178,8 @@ EnglishDictionary::EnglishDictionary(const std::string& prefix, const std::strin
 
 EnglishDictionary::EnglishDictionary(const std::string& prefix, const std::string& swedish_prefix,
                                      std::string_view glossary)
-    : glossary_(parse_glossary(glossary)), swedish_(swedish_prefix) {
+    : glossary_(parse_glossary(glossary)),
+      swedish_(std::make_unique<SwedishLexicon>(swedish_prefix)) {
     load_freedict(prefix);
     index_glossary();
 }

@@ -62,7 +62,8 @@ class EnglishDictionary {
     EnglishDictionary(const std::string& prefix, const std::string& swedish_prefix,
                       std::string_view glossary);
 
-    bool available() const { return !entries_.empty() || !single_.empty(); }
+    // Whether FreeDict's files were read (the glossary is always there).
+    bool available() const { return !entries_.empty(); }
 
     // Swedish translations of an English word: the glossary's for its first base form that is
     // a one-word entry; failing that, FreeDict's for its first base form that is a headword.
@@ -78,7 +79,7 @@ class EnglishDictionary {
     size_t expression_at(const std::vector<std::string>& words, size_t from,
                          const GlossaryEntry** entry) const;
 
-    const SwedishLexicon& swedish() const { return swedish_; }
+    const SwedishLexicon& swedish() const { return *swedish_; }
     const std::vector<GlossaryEntry>& glossary_entries() const { return glossary_; }
 
   private:
@@ -90,7 +91,7 @@ class EnglishDictionary {
     std::vector<GlossaryEntry> glossary_;
     std::map<std::string, size_t> single_;              // one-word entry -> its index
     std::multimap<std::string, size_t> by_first_word_;  // an expression's first key word
-    SwedishLexicon swedish_;
+    std::unique_ptr<SwedishLexicon> swedish_;           // held so that a dictionary can be moved
 };
 
 }  // namespace rapportsok
