@@ -64,6 +64,9 @@ class Process {
 };
 
 std::string read_file(const std::string& path);
+// The program's path as a shell finds it on $PATH (run() does not search); fails the test when
+// it is not there.
+std::string which(const std::string& name);
 std::string source_dir();        // the project's source folder
 std::string seed_report_path();  // corpus/manskliga-rattigheter-kazakstan-2011.txt
 std::string indexer_bin();

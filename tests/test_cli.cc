@@ -23,22 +23,6 @@ testing::Run searcher(std::vector<std::string> args, const std::vector<std::stri
     return testing::run(args, testing::source_dir(), env);
 }
 
-// A program on $PATH, as a shell finds it (testing::run does not search).
-std::string which(const std::string& name) {
-    const char* path = std::getenv("PATH");
-    std::string dirs = path ? path : "/usr/bin:/bin";
-    size_t start = 0;
-    while (start <= dirs.size()) {
-        size_t end = dirs.find(':', start);
-        if (end == std::string::npos) end = dirs.size();
-        const std::string candidate = dirs.substr(start, end - start) + "/" + name;
-        if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-        start = end + 1;
-    }
-    FAIL("not on PATH: " << name << " (scripts/setup installs it)");
-    return name;
-}
-
 bool has_control(const std::string& s) {
     for (unsigned char c : s)
         if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) return true;
@@ -221,7 +205,7 @@ std::vector<std::string> help_options(const std::string& bin) {
 
 // A man page as text, without the overstrikes man prints for bold and underline.
 std::string man_text(const std::string& page) {
-    testing::Run r = testing::run({which("man"), "-P", "cat", "-l", page}, "",
+    testing::Run r = testing::run({testing::which("man"), "-P", "cat", "-l", page}, "",
                                   {"MANWIDTH=200", "LC_ALL=C.UTF-8", "MAN_KEEP_FORMATTING="});
     REQUIRE(r.status == 0);
     std::string out;
@@ -257,7 +241,7 @@ std::vector<std::string> bash_complete(const std::string& script, const std::str
     std::string array;
     for (const std::string& w : words) array += " '" + w + "'";
     const std::string fn = "_rapportsok_" + program;
-    testing::Run r = testing::run({which("bash"), "--norc", "-c",
+    testing::Run r = testing::run({testing::which("bash"), "--norc", "-c",
                                    "source '" + script + "' && COMP_WORDS=(" + program + array +
                                        ") && COMP_CWORD=" + std::to_string(words.size()) + " && " +
                                        fn + " && printf '%s\\n' \"${COMPREPLY[@]}\""},
@@ -344,7 +328,7 @@ TEST_CASE("the installed zsh completion is valid zsh and names every option",
         const std::string file = installed_prefix() + "/share/zsh/site-functions/_" + name;
         const std::string text = testing::read_file(file);
         CHECK(text.rfind("#compdef " + name + "\n", 0) == 0);
-        CHECK(testing::run({which("zsh"), "-n", file}).status == 0);
+        CHECK(testing::run({testing::which("zsh"), "-n", file}).status == 0);
         for (const std::string& o :
              help_options(name == "indexer" ? testing::indexer_bin() : testing::searcher_bin())) {
             INFO(o);

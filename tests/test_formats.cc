@@ -33,22 +33,6 @@ const Passage* find_passage(const Report& r, const std::string& start) {
 
 using Parents = std::vector<std::pair<std::string, std::string>>;
 
-// A program on $PATH (testing::run does not search it).
-std::string which(const std::string& name) {
-    const char* path = std::getenv("PATH");
-    std::string dirs = path ? path : "/usr/bin:/bin";
-    size_t start = 0;
-    while (start <= dirs.size()) {
-        size_t end = dirs.find(':', start);
-        if (end == std::string::npos) end = dirs.size();
-        const std::string candidate = dirs.substr(start, end - start) + "/" + name;
-        if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-        start = end + 1;
-    }
-    FAIL("not on PATH: " << name << " (scripts/setup installs it)");
-    return name;
-}
-
 // indexer --dry-run --json on one file: its passages as JSON.
 std::vector<json> dry_run(const std::string& file, int expect = 0) {
     testing::Run r = testing::run({testing::indexer_bin(), "--dry-run", "--json", file});
@@ -340,8 +324,9 @@ TEST_CASE(
     const std::string txt = dir.write("rapport.txt", model.text());
     const std::string roff = dir.write("rapport.roff", model.roff());
     const std::string pdf = dir.file("rapport.pdf");
-    testing::Run g = testing::run(
-        {which("sh"), "-c", "\"$0\" -Kutf8 -Tpdf \"$1\" > \"$2\"", which("groff"), roff, pdf});
+    testing::Run g =
+        testing::run({testing::which("sh"), "-c", "\"$0\" -Kutf8 -Tpdf \"$1\" > \"$2\"",
+                      testing::which("groff"), roff, pdf});
     INFO(g.err);
     REQUIRE(g.status == 0);
     const std::vector<json> from_text = dry_run(txt), from_pdf = dry_run(pdf);
@@ -378,8 +363,8 @@ TEST_CASE("DOCX, ODT and HTML reports (made by pandoc) give the Markdown report'
         // Named .txt on purpose: the content says what it is.
         const std::string file = dir.file("konverterad-" + format + ".txt");
         // HTML whole (<!DOCTYPE html>, as a saved page is), its <title> only in its head.
-        std::vector<std::string> argv = {which("pandoc"), "-f", "markdown", "-t",
-                                         format,          "-o", file,       md};
+        std::vector<std::string> argv = {
+            testing::which("pandoc"), "-f", "markdown", "-t", format, "-o", file, md};
         if (format == "html") argv.insert(argv.end(), {"-s", "--metadata", "pagetitle=Rapport"});
         testing::Run p = testing::run(argv);
         INFO(format << ": " << p.err);
@@ -395,8 +380,9 @@ TEST_CASE("a file a converter fails on is named, exit 2, and its earlier passage
     const std::string roff = dir.write("rapport.roff", model.roff());
     const std::string pdf = dir.file("r/rapport.pdf");
     dir.write("r/annan.txt", "Annan rapport\n\nEtt stycke om tortyr.\n");
-    testing::Run g = testing::run(
-        {which("sh"), "-c", "\"$0\" -Kutf8 -Tpdf \"$1\" > \"$2\"", which("groff"), roff, pdf});
+    testing::Run g =
+        testing::run({testing::which("sh"), "-c", "\"$0\" -Kutf8 -Tpdf \"$1\" > \"$2\"",
+                      testing::which("groff"), roff, pdf});
     REQUIRE(g.status == 0);
     const std::string db = dir.file("index");
     REQUIRE(testing::run({testing::indexer_bin(), "-q", "--db", db, "r"}, dir.path()).status == 0);

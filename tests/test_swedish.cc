@@ -16,9 +16,12 @@
 #include "indexer/common/analysis.h"
 #include "indexer/compound.h"
 #include "indexer/write.h"
+#include "tests/expansions.h"
 #include "tests/support.h"
 
 using nlohmann::json;
+using testing::expansion_has;
+using testing::has_expansion;
 
 namespace {
 
@@ -42,21 +45,6 @@ json search(const std::string& query, std::vector<std::string> options = {}) {
 int status(const std::string& query, std::vector<std::string> options = {}) {
     options.insert(options.end(), {"--", query});
     return searcher(options).status;
-}
-
-bool has_expansion(const json& j, const std::string& kind, const std::string& word = "") {
-    for (const json& e : j["expansions"])
-        if (e["kind"] == kind && (word.empty() || e["word"] == word)) return true;
-    return false;
-}
-
-bool expansion_has(const json& j, const std::string& kind, const std::string& alternative) {
-    for (const json& e : j["expansions"]) {
-        if (e["kind"] != kind) continue;
-        for (const json& a : e["alternatives"])
-            if (a == alternative) return true;
-    }
-    return false;
 }
 
 std::string text_of(const json& hit) { return hit["text"].get<std::string>(); }

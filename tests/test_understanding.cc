@@ -13,9 +13,12 @@
 #include "searcher/english.h"
 #include "searcher/expand.h"
 #include "searcher/spelling.h"
+#include "tests/expansions.h"
 #include "tests/support.h"
 
 using nlohmann::json;
+using testing::expansion_has;
+using testing::has_expansion;
 
 namespace {
 
@@ -57,21 +60,6 @@ std::vector<std::string> ids(const json& j) {
     std::vector<std::string> out;
     for (const json& h : j["hits"]) out.push_back(h["id"].get<std::string>());
     return out;
-}
-
-bool has_expansion(const json& j, const std::string& kind, const std::string& word = "") {
-    for (const json& e : j["expansions"])
-        if (e["kind"] == kind && (word.empty() || e["word"] == word)) return true;
-    return false;
-}
-
-bool expansion_has(const json& j, const std::string& kind, const std::string& alternative) {
-    for (const json& e : j["expansions"]) {
-        if (e["kind"] != kind) continue;
-        for (const json& a : e["alternatives"])
-            if (a == alternative) return true;
-    }
-    return false;
 }
 
 // The highlighted words of every hit's snippet, lowercased (ASCII).
