@@ -95,8 +95,7 @@ struct Shard {
     size_t begin = 0, end = 0;  // files[begin, end)
     fs::path path;
     Xapian::WritableDatabase db;
-    SyncStats stats;
-    bool failed = false;
+    Outcome outcome;
     std::ostringstream messages;  // printed after the build, in file order
     std::exception_ptr error;
 };
@@ -149,7 +148,7 @@ void index_shard(Shard& shard, const std::vector<SyncTarget>& files,
         shard.db.set_metadata(meta::kAnalysis, analyzer.fingerprint());
         for (size_t i = shard.begin; i < shard.end && !stop; ++i) {
             const long passages =
-                sync_one(writer, shard.db, files[i], shard.messages, shard.stats, shard.failed);
+                sync_one(writer, shard.db, files[i], shard.messages, shard.outcome);
             progress.advance(1, passages, sizes[i]);
         }
     } catch (...) {
@@ -162,8 +161,8 @@ void index_shard(Shard& shard, const std::vector<SyncTarget>& files,
 
 Xapian::WritableDatabase build_database(const std::vector<SyncTarget>& files, const fs::path& out,
                                         const fs::path& work, const BuildSettings& settings,
-                                        Progress& progress, std::ostream& err, SyncStats& stats,
-                                        bool& failed) {
+                                        Progress& progress, std::ostream& err, Outcome& outcome) {
+    SyncStats& stats = outcome.stats;
     std::vector<long long> sizes;
     long long bytes = 0;
     for (const SyncTarget& f : files) {
@@ -208,15 +207,16 @@ Xapian::WritableDatabase build_database(const std::vector<SyncTarget>& files, co
     progress.clear();
     for (Shard& s : shards) {
         err << s.messages.str();
-        stats.files_seen += s.stats.files_seen;
-        stats.files_changed += s.stats.files_changed;
-        stats.files_unchanged += s.stats.files_unchanged;
-        stats.files_failed += s.stats.files_failed;
-        stats.added += s.stats.added;
-        stats.updated += s.stats.updated;
-        stats.unchanged += s.stats.unchanged;
-        stats.relined += s.stats.relined;
-        failed = failed || s.failed;
+        const SyncStats& part = s.outcome.stats;
+        stats.files_seen += part.files_seen;
+        stats.files_changed += part.files_changed;
+        stats.files_unchanged += part.files_unchanged;
+        stats.files_failed += part.files_failed;
+        stats.added += part.added;
+        stats.updated += part.updated;
+        stats.unchanged += part.unchanged;
+        stats.relined += part.relined;
+        outcome.failed = outcome.failed || s.outcome.failed;
     }
     err << std::flush;
 

@@ -72,6 +72,6 @@ Xapian::WritableDatabase build_database(const std::vector<SyncTarget>& files,
                                         const std::filesystem::path& out,
                                         const std::filesystem::path& work,
                                         const BuildSettings& settings, Progress& progress,
-                                        std::ostream& err, SyncStats& stats, bool& failed);
+                                        std::ostream& err, Outcome& outcome);
 
 }  // namespace rapportsok

@@ -6,8 +6,6 @@
 #include <string>
 #include <vector>
 
-#include "indexer/common/errors.h"
-
 namespace rapportsok {
 
 struct IndexOptions {
@@ -27,18 +25,14 @@ struct IndexOptions {
     std::ostream* progress = nullptr;
 };
 
-// Dispatches on the options: --dry-run, --check, --rebuild, --watch, else one sync.
+// Dispatches on the options: --watch, --rebuild, --check, --dry-run, else one sync (each mode
+// in a file of its own: modes.h).
 int run_index(const IndexOptions& options, std::ostream& out, std::ostream& err);
 
 // One sync of the database with the files, in one transaction, and its summary on out. Into a
 // database that holds nothing (new, or left empty), a full build: on every core, compacted.
-// Throws DatabaseBusy when another indexer holds the database and options.wait is false.
+// Throws DatabaseBusy (database.h) when another indexer holds the database and options.wait is
+// false.
 int run_sync(const IndexOptions& options, std::ostream& out, std::ostream& err);
-
-// Another indexer holds the database's write lock (main() reports it like any UsageError).
-class DatabaseBusy : public UsageError {
-  public:
-    using UsageError::UsageError;
-};
 
 }  // namespace rapportsok

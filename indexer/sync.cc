@@ -69,7 +69,8 @@ long long wall_clock_ns() {
 }  // namespace
 
 long sync_one(IndexWriter& writer, Xapian::WritableDatabase& db, const SyncTarget& t,
-              std::ostream& err, SyncStats& stats, bool& failed) {
+              std::ostream& err, Outcome& outcome) {
+    SyncStats& stats = outcome.stats;
     ++stats.files_seen;
     FileRecord rec;
     const bool known = record_of(db, t.name, rec);
@@ -140,7 +141,7 @@ long sync_one(IndexWriter& writer, Xapian::WritableDatabase& db, const SyncTarge
         ++stats.files_failed;
         const long n = known ? rec.passages : 0;
         stats.unchanged += n;
-        failed = true;
+        outcome.failed = true;
         return n;
     }
 }
@@ -328,8 +329,8 @@ void rename_files(IndexWriter& writer, Xapian::Database& db, const SyncPlan& pla
 }  // namespace
 
 void sync_into(Xapian::WritableDatabase& db, const FileSet& set, const std::string& db_name,
-               long buffered, Progress& progress, std::ostream& err, SyncStats& stats,
-               bool& failed) {
+               long buffered, Progress& progress, std::ostream& err, Outcome& outcome) {
+    SyncStats& stats = outcome.stats;
     Analyzer analyzer;
     const std::string fp = analyzer.fingerprint();
     std::string stored = db.get_metadata(meta::kAnalysis);
@@ -359,7 +360,7 @@ void sync_into(Xapian::WritableDatabase& db, const FileSet& set, const std::stri
             }
             // Messages are whole lines, written with the bar off the screen.
             std::ostringstream messages;
-            const long passages = sync_one(writer, db, plan.targets[i], messages, stats, failed);
+            const long passages = sync_one(writer, db, plan.targets[i], messages, outcome);
             if (!messages.str().empty()) {
                 progress.clear();
                 err << messages.str() << std::flush;

@@ -17,6 +17,15 @@
 
 namespace rapportsok {
 
+// What a run did as it goes: the counts of its summary, and whether it reported an error on
+// err on the way (then it exits 2). One for a run (one for each thread of a full build, added
+// up after), passed down to every step that counts.
+struct Outcome {
+    SyncStats stats;
+    bool failed = false;
+    int status() const { return failed ? 2 : 0; }
+};
+
 // The report in a file's text, its passages in the file named `name` in the index. A file with
 // no text (empty, white space or headings only) has no passages.
 Report load_report(const Source& src, const std::string& name);
@@ -38,10 +47,10 @@ SyncTarget target_of(const FileRef& file);
 // Brings one file in step: skipped when size and mtime (or, touched, its content hash) are as
 // recorded and it can still be read, else read, cleaned, structured and written. A file left
 // without text loses its passages, with a warning. Bad input (unreadable, binary) is reported on
-// err and counted in stats; the file keeps its earlier state in the database. Returns the
-// passages the file has now, for the progress bar.
+// err and counted in outcome (failed); the file keeps its earlier state in the database. Returns
+// the passages the file has now, for the progress bar.
 long sync_one(IndexWriter& writer, Xapian::WritableDatabase& db, const SyncTarget& target,
-              std::ostream& err, SyncStats& stats, bool& failed);
+              std::ostream& err, Outcome& outcome);
 
 // How a run's files continue the files the database holds. A file is the one a record names
 // when the record has its real path (then it keeps its name while that name still leads to it,
@@ -64,7 +73,6 @@ SyncPlan plan_sync(const Xapian::Database& db, const FileSet& set);
 // run's changes or none, and a killed run leaves the last committed state. Buffers are
 // written out every `buffered` documents.
 void sync_into(Xapian::WritableDatabase& db, const FileSet& set, const std::string& db_name,
-               long buffered, Progress& progress, std::ostream& err, SyncStats& stats,
-               bool& failed);
+               long buffered, Progress& progress, std::ostream& err, Outcome& outcome);
 
 }  // namespace rapportsok

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "indexer/database.h"
 #include "indexer/files.h"
 
 namespace fs = std::filesystem;

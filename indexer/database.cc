@@ -1,0 +1,297 @@
+#include "indexer/database.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <ostream>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+#include "indexer/build.h"
+
+namespace fs = std::filesystem;
+
+namespace rapportsok {
+
+namespace {
+
+// The database's files as this indexer left them after its last commit: name, size and mtime
+// of each (the lock file aside). Kept beside them in kVerified.
+constexpr const char* kVerified = "rapportsok.verified";
+
+std::string files_state(const fs::path& dir) {
+    std::vector<std::string> lines;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir, ec)) {
+        const std::string name = e.path().filename().string();
+        struct stat st;
+        if (name.rfind(kVerified, 0) == 0 || name == "flintlock" ||
+            ::stat(e.path().c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+            continue;
+        lines.push_back(name + " " + std::to_string(st.st_size) + " " +
+                        std::to_string(static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL +
+                                       st.st_mtim.tv_nsec));
+    }
+    std::sort(lines.begin(), lines.end());
+    std::string out;
+    for (const std::string& l : lines) out += l + "\n";
+    return out;
+}
+
+bool holds_database_in(const fs::path& dir) {
+    std::error_code ec;
+    return fs::exists(dir / "iamglass", ec) || fs::exists(dir / "iamchert", ec);
+}
+
+// Throws UsageError naming what this user may not write: the database folder (or the folder it
+// is to be made in) and the files in it. Checked before the lock is taken, so that a database
+// the user may not write is said to be so, not busy ("another indexer"), and never waited for.
+void check_writable(const std::string& db, const fs::path& target) {
+    std::error_code ec;
+    const bool exists = fs::exists(target, ec);
+    const fs::path folder = exists ? target : target.parent_path();
+    auto refuse = [&](const fs::path& what) {
+        throw UsageError("cannot write the database at " + db + ": permission denied (this user " +
+                         "may not write " + what.string() + ")");
+    };
+    if (::access(folder.c_str(), W_OK | X_OK) != 0 && errno == EACCES) refuse(folder);
+    if (!exists) return;
+    for (const auto& e : fs::directory_iterator(target, ec))
+        if (e.is_regular_file(ec) && ::access(e.path().c_str(), W_OK) != 0 && errno == EACCES)
+            refuse(e.path());
+}
+
+}  // namespace
+
+// What the database path names: a plain Xapian folder (what a first run creates), or a Xapian
+// stub file, "auto PATH.d/N", naming a generation folder beside it (what --rebuild leaves, so
+// that it can put a whole new database in place with one rename(2)). A stub rather than a
+// symbolic link: Xapian reads a stub once, at open, and then opens every table by the
+// generation's own path, so a reader never mixes two generations; through a link, a reader
+// whose open or reopen() straddles a swap reads the new version file with the old tables.
+// Writers, too, open the generation itself.
+std::optional<fs::path> stub_target(const fs::path& stub) {
+    std::error_code ec;
+    if (!fs::is_regular_file(stub, ec)) return std::nullopt;
+    std::ifstream in(stub);
+    for (std::string line; std::getline(in, line);) {
+        for (const char* kind : {"auto ", "glass "}) {
+            if (line.rfind(kind, 0) == 0) {
+                fs::path target(line.substr(std::strlen(kind)));
+                return target.is_absolute() ? target : stub.parent_path() / target;
+            }
+        }
+    }
+    return std::nullopt;
+}
+
+void sync_folder(const fs::path& dir) {
+    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        ::fsync(fd);
+        ::close(fd);
+    }
+}
+
+DatabaseFolder::DatabaseFolder(std::string db) : db_(std::move(db)) {}
+
+fs::path DatabaseFolder::stub() const { return fs::absolute(db_).lexically_normal(); }
+
+fs::path DatabaseFolder::generations() const {
+    const fs::path s = stub();
+    return s.parent_path() / (s.filename().string() + ".d");
+}
+
+fs::path DatabaseFolder::current() const {
+    const fs::path abs = stub();
+    return fs::weakly_canonical(stub_target(abs).value_or(abs));
+}
+
+bool DatabaseFolder::exists() const {
+    std::error_code ec;
+    return fs::exists(fs::symlink_status(stub(), ec));
+}
+
+bool DatabaseFolder::holds_database() const { return holds_database_in(current()); }
+
+void DatabaseFolder::refuse_foreign() const {
+    std::error_code ec;
+    if (!fs::exists(db_, ec)) return;
+    if (stub_target(fs::absolute(db_))) return;  // left by --rebuild
+    if (!fs::is_directory(db_, ec))
+        throw UsageError("database path " + db_ + " exists and is not a folder");
+    if (fs::is_empty(db_, ec)) return;
+    // Xapian's own files only: a database, or what an indexer killed while creating one left.
+    bool xapian_only = true;
+    for (const auto& e : fs::directory_iterator(db_, ec)) {
+        const std::string name = e.path().filename().string();
+        const std::string ext = e.path().extension().string();
+        if (name != "flintlock" && name.rfind("iam", 0) != 0 && ext != ".glass" && ext != ".DB" &&
+            ext != ".tmp" && name.rfind("changes", 0) != 0 && name.rfind(kVerified, 0) != 0)
+            xapian_only = false;
+    }
+    if (!ec && xapian_only) return;
+    throw UsageError(db_ +
+                     " is a folder that holds no Xapian database; refusing to write into it "
+                     "(give another --db, or remove the folder)");
+}
+
+Xapian::WritableDatabase DatabaseFolder::open_for_writing(bool wait, std::ostream& err) const {
+    bool told = false;
+    for (;;) {
+        const fs::path target = current();
+        check_writable(db_, target);
+        try {
+            // No version file: nothing was ever committed here (refuse_foreign() let through
+            // Xapian's own files only, which a first run killed early leaves), so start afresh.
+            Xapian::WritableDatabase w(target.string(), holds_database_in(target)
+                                                            ? Xapian::DB_OPEN
+                                                            : Xapian::DB_CREATE_OR_OVERWRITE);
+            // Waiting for a lock may have meant waiting for a --rebuild, which swaps the stub
+            // before it lets the old generation go: that one is no longer the database.
+            if (current() == target) return w;
+            w.close();
+        } catch (const Xapian::DatabaseLockError& e) {
+            // Xapian says "already locked" for another writer's lock; anything else (a lock
+            // file that cannot be opened, no locking on this file system) is no reason to wait.
+            const std::string msg = e.get_msg();
+            const std::string busy = ": already locked";
+            if (msg.size() < busy.size() ||
+                msg.compare(msg.size() - busy.size(), busy.size(), busy))
+                throw UsageError("cannot write the database at " + db_ + ": " + msg);
+            if (!wait)
+                throw DatabaseBusy("database " + db_ + " is being written by another indexer; " +
+                                   "try again when it has finished (or give --wait)");
+            if (!told) {
+                err << "indexer: database " << db_ << " is being written by another indexer; "
+                    << "waiting for it to finish\n"
+                    << std::flush;
+                told = true;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        } catch (const Xapian::DatabaseCreateError& e) {
+            throw UsageError("cannot create the database at " + db_ + ": " + e.get_msg());
+        } catch (const Xapian::DatabaseOpeningError&) {
+            if (current() == target) throw;  // not a generation swapped away under us
+        } catch (const Xapian::DatabaseCorruptError& e) {
+            throw_corrupt(e.get_description());
+        } catch (const Xapian::DatabaseError& e) {
+            // A table cut short fails as a plain DatabaseError ("EOF reading block"); its
+            // subclasses (lock, opening, version) mean something else and keep their messages.
+            if (e.get_type() != std::string("DatabaseError")) throw;
+            throw_corrupt(e.get_description());
+        }
+    }
+}
+
+// Xapian writes new blocks before it commits, and into a damaged free list that could
+// overwrite what is still good. The whole check (a few milliseconds for a report, seconds for a
+// million passages) runs only when the files are not exactly as the last commit of this indexer
+// left them: after a crash, another writer, or damage from outside.
+void DatabaseFolder::check_intact() const {
+    const fs::path dir = current();
+    std::ifstream recorded_file(dir / kVerified, std::ios::binary);
+    std::stringstream recorded;
+    recorded << recorded_file.rdbuf();
+    if (recorded_file && recorded.str() == files_state(dir)) return;
+    const std::string problem = database_problem(dir);
+    if (!problem.empty()) throw_corrupt(problem);
+}
+
+void DatabaseFolder::mark_verified(const fs::path& dir) {
+    const fs::path tmp = dir / (std::string(kVerified) + ".tmp");
+    {
+        std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+        f << files_state(dir);
+        if (!f) return;  // only a missed shortcut: the next run checks the whole database
+    }
+    std::error_code ec;
+    fs::rename(tmp, dir / kVerified, ec);
+}
+
+// Only ever written under the lock the run holds (or after it put its database in place).
+void DatabaseFolder::remove_leftovers() const {
+    std::error_code ec;
+    fs::remove_all(build_folder(), ec);
+    const fs::path gens = generations();
+    if (!fs::is_directory(gens, ec)) return;
+    std::vector<fs::path> builds;
+    for (const auto& e : fs::directory_iterator(gens, ec))
+        if (e.path().extension() == ".build") builds.push_back(e.path());
+    for (const fs::path& p : builds) fs::remove_all(p, ec);
+}
+
+fs::path DatabaseFolder::build_folder() const {
+    const fs::path dir = current();
+    return dir.parent_path() / ("." + dir.filename().string() + ".build");
+}
+
+// renameat2(RENAME_EXCHANGE) swaps the two, so the path never lacks a database; a reader or
+// indexer opening it sees the empty one or the whole new one. (A reader that opened the empty
+// one and calls reopen() in the very moment of the exchange could read the empty one's version
+// file and the new one's tables, as through a symbolic link; only the empty database is ever
+// swapped so, never one a search could have found something in.) Where the file system cannot
+// exchange, two renames (a moment with no folder there: killed then, the next run finds no
+// database and builds it).
+void DatabaseFolder::exchange(const fs::path& built) const {
+    const fs::path dir = current();
+    if (::renameat2(AT_FDCWD, built.c_str(), AT_FDCWD, dir.c_str(), RENAME_EXCHANGE) == 0) return;
+    const fs::path aside = built.parent_path() / "old";
+    fs::rename(dir, aside);
+    fs::rename(built, dir);
+    fs::rename(aside, built);
+}
+
+// A stub is replaced by rename(2); a plain database folder (left by a first run) is exchanged
+// with the new stub by renameat2(RENAME_EXCHANGE), also in one step, then moved in among the
+// generations.
+void DatabaseFolder::swap_in(const fs::path& target) const {
+    const fs::path stub = this->stub();
+    const fs::path gens = generations();
+    const fs::path tmp = stub.parent_path() /
+                         ("." + stub.filename().string() + ".swap-" + std::to_string(::getpid()));
+    {
+        std::string text = "auto " + target.string() + "\n";
+        int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (fd < 0 || ::write(fd, text.data(), text.size()) != static_cast<ssize_t>(text.size()) ||
+            ::fsync(fd) != 0) {
+            if (fd >= 0) ::close(fd);
+            throw UsageError("cannot write " + tmp.string() + ": " + std::strerror(errno));
+        }
+        ::close(fd);
+    }
+    if (!fs::is_directory(fs::symlink_status(stub))) {
+        fs::rename(tmp, stub);
+    } else if (::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, stub.c_str(), RENAME_EXCHANGE) == 0) {
+        fs::rename(tmp, gens / "0");
+    } else {
+        // A file system without RENAME_EXCHANGE: for the moment between these two renames the
+        // path does not exist, and a searcher starting then is told there is no database.
+        fs::rename(stub, gens / "0");
+        fs::rename(tmp, stub);
+    }
+    sync_folder(stub.parent_path());
+}
+
+void DatabaseFolder::throw_corrupt(const std::string& problem) const {
+    throw UsageError("the database at " + db_ + " is corrupt (" + problem +
+                     "); nothing was written to it: remove it and run indexer again to build "
+                     "it anew");
+}
+
+// The transaction is cancelled (or the new database never put in place), the last commit
+// stands.
+void DatabaseFolder::throw_write_failed(const Xapian::Error& e) const {
+    throw UsageError("could not write the database at " + db_ + ": " + e.get_description() +
+                     "; nothing of this run was committed, the database keeps its earlier state");
+}
+
+}  // namespace rapportsok

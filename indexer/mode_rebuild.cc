@@ -1,0 +1,73 @@
+// indexer --rebuild: a new database built from the files beside the current one, and swapped in
+// atomically by a stub naming the new generation.
+#include <unistd.h>
+
+#include <cerrno>
+#include <ostream>
+
+#include "indexer/modes.h"
+#include "indexer/run.h"
+
+namespace fs = std::filesystem;
+
+namespace rapportsok {
+
+int run_rebuild(const IndexOptions& o, std::ostream& out, std::ostream& err) {
+    Run run(o, out, err);
+    const fs::path stub = run.folder.stub();
+    if (!run.folder.exists()) return run_sync(o, out, err);
+    run.folder.refuse_foreign();
+    const FileSet files = run.collect();
+
+    // The new generation and the stub go beside the database.
+    if (::access(stub.parent_path().c_str(), W_OK | X_OK) != 0 && errno == EACCES)
+        throw UsageError("cannot write the database at " + o.db + ": permission denied (this " +
+                         "user may not write " + stub.parent_path().string() + ")");
+    // Holding the current database's lock keeps every other indexer out until the new one is
+    // in place: nothing can be written to the generation that is about to be replaced.
+    Xapian::WritableDatabase current = run.folder.open_for_writing(o.wait, err);
+    const fs::path current_dir = run.folder.current();
+    const fs::path gens = run.folder.generations();
+    fs::create_directories(gens);
+    // Only the current generation and the one before it are kept (a reader may still be
+    // reading that one); anything else is an older generation or one a killed --rebuild left.
+    std::error_code ec;
+    long next = 1;
+    for (const auto& e : fs::directory_iterator(gens)) {
+        if (fs::equivalent(e.path(), current_dir, ec)) continue;
+        fs::remove_all(e.path(), ec);
+    }
+    for (const auto& e : fs::directory_iterator(gens)) {
+        try {
+            next = std::max(next, std::stol(e.path().filename().string()) + 1);
+        } catch (const std::exception&) {
+        }
+    }
+    const fs::path fresh = gens / std::to_string(next);
+    auto progress = make_progress(o, files, err);
+    {
+        // Left half-built by a failure, the new generation goes now (else the next --rebuild
+        // would remove it).
+        RemoveOnExit guard{fresh};  // kept once built
+        Xapian::WritableDatabase db;
+        try {
+            // The files keep the names the database has them under.
+            db = build_database(plan_sync(current, files).targets, fresh,
+                                gens / (fresh.filename().string() + ".build"), build_settings(o),
+                                *progress, err, run.outcome);
+        } catch (const Xapian::DatabaseError& e) {
+            run.folder.throw_write_failed(e);
+        }
+        guard.keep = true;
+        run.folder.swap_in(fs::path(gens.filename()) / fresh.filename());
+        const std::string name =
+            (fs::path(o.db).parent_path() / gens.filename() / fresh.filename()).string();
+        print_summary(run, db, name);
+        db.close();
+        DatabaseFolder::mark_verified(fresh);
+    }
+    current.close();
+    return run.outcome.status();
+}
+
+}  // namespace rapportsok
