@@ -11,6 +11,7 @@
 
 #include "indexer/acronyms.h"
 #include "indexer/align.h"
+#include "indexer/common/acronym_index.h"
 #include "indexer/common/text.h"
 #include "indexer/shortened.h"
 
@@ -337,7 +338,9 @@ void IndexWriter::update_summaries() {
         return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     };
     db_.set_metadata(meta::kChapters, chapters.empty() ? "" : dump(chapters));
-    db_.set_metadata(meta::kAcronyms, acronyms.empty() ? "" : dump(acronyms));
+    const std::string acronym_list = acronyms.empty() ? "" : dump(acronyms);
+    db_.set_metadata(meta::kAcronyms, acronym_list);
+    db_.set_metadata(meta::kAcronymIndex, encode_acronym_index(acronym_list, analyzer_));
     db_.set_metadata(meta::kFileSummaries, by_file.empty() ? "" : dump(by_file));
     mark_commit(db_);
 }

@@ -308,34 +308,12 @@ Xapian::Query Expander::expand_word(const std::string& w) {
 
 extern const std::string_view kSynonymsText;
 
-std::vector<std::string> query_words(const Analyzer& analyzer, const std::string& text) {
-    std::string t = fold_case(analyzer.prepare(text));
-    std::vector<std::string> out;
-    size_t i = 0;
-    while (i < t.size()) {
-        size_t at = i;
-        char32_t c = next_code_point(t, i);
-        if (!(is_letter(c) || is_digit(c))) continue;
-        size_t j = i;
-        while (j < t.size()) {
-            size_t k = j;
-            char32_t d = next_code_point(t, k);
-            if (!(is_letter(d) || is_digit(d))) break;
-            j = k;
-        }
-        out.push_back(t.substr(at, j - at));
-        i = j;
-    }
-    return out;
-}
-
 namespace {
 
 SynonymMember member(const std::string& text, const Analyzer& analyzer) {
-    SynonymMember m{text, query_words(analyzer, text), {}};
-    for (const std::string& w : m.words)
-        if (!analyzer.is_stopword(w)) m.key.push_back(w);
-    return m;
+    std::vector<std::string> words = query_words(analyzer, text);
+    std::vector<std::string> key = name_key(analyzer, words);
+    return {text, std::move(words), std::move(key)};
 }
 
 }  // namespace
@@ -368,17 +346,7 @@ SynonymGroups builtin_synonyms(const Analyzer& analyzer) {
     return parse_synonyms(kSynonymsText, analyzer);
 }
 
-SynonymGroups with_acronyms(const SynonymGroups& file, const std::string& list,
-                            const Analyzer& analyzer) {
-    SynonymGroups all = file;
-    for (const auto& [acr, def] : decode_acronyms(list)) {
-        SynonymMember a = member(acr, analyzer), d = member(def, analyzer);
-        if (!a.key.empty() && !d.key.empty()) all.push_back({a, d});
-    }
-    return all;
-}
-
-const SynonymGroups& Expander::groups() {
+const Synonyms& Expander::groups() {
     if (!groups_) groups_ = &sources_.synonyms();
     return *groups_;
 }
@@ -387,10 +355,7 @@ std::vector<std::vector<std::string>> Expander::synonyms_of(const std::vector<st
     std::vector<std::vector<std::string>> out;
     Expansion e{"", {}, "synonym"};
     for (const std::string& w : key) e.word += (e.word.empty() ? "" : " ") + w;
-    for (const auto& group : groups()) {
-        bool in = std::any_of(group.begin(), group.end(),
-                              [&](const SynonymMember& m) { return m.key == key; });
-        if (!in) continue;
+    for (const auto& group : groups().groups_with(key)) {
         for (const SynonymMember& m : group) {
             if (m.key == key) continue;
             if (std::find(out.begin(), out.end(), m.words) != out.end()) continue;
@@ -522,17 +487,8 @@ Xapian::Query Expander::rewrite(const Xapian::Query& q) {
     }
     if (q.get_type() == Xapian::Query::OP_OR && options_.synonyms && leaf_words.size() > 1) {
         // "förenta nationerna" is a member of a group as a whole: add the others once.
-        std::vector<std::vector<std::string>> found;
-        for (const auto& group : groups()) {
-            for (const SynonymMember& m : group) {
-                if (m.key.size() < 2 || m.key.size() > leaf_words.size()) continue;
-                if (std::find(found.begin(), found.end(), m.key) != found.end()) continue;
-                if (std::search(leaf_words.begin(), leaf_words.end(), m.key.begin(), m.key.end()) !=
-                    leaf_words.end())
-                    found.push_back(m.key);
-            }
-        }
-        for (const auto& key : found) subs.push_back(with_synonyms(key, Xapian::Query()));
+        for (const auto& key : groups().names_in(leaf_words))
+            subs.push_back(with_synonyms(key, Xapian::Query()));
     }
     subs.insert(subs.end(), expressions.begin(), expressions.end());
     return Xapian::Query(q.get_type(), subs.begin(), subs.end());

@@ -11,10 +11,12 @@
 #include <string_view>
 #include <vector>
 
+#include "indexer/common/acronym_index.h"  // query_words
 #include "indexer/common/analysis.h"
 #include "searcher/memo.h"
 #include "searcher/result.h"
 #include "searcher/spelling.h"
+#include "searcher/synonyms.h"
 
 namespace rapportsok {
 
@@ -23,22 +25,10 @@ namespace rapportsok {
 // subqueries, and keeps phrases, NEAR, wildcards and scaled weights as they are.
 bool combines_subqueries(const Xapian::Query& q);
 
-// A group of names for one thing ("FN = Förenta nationerna = UN"), from the synonyms file and the
-// acronyms the reports define.
-struct SynonymMember {
-    std::string text;                // as written, for messages
-    std::vector<std::string> words;  // lowercase words
-    std::vector<std::string> key;    // the words without stopwords
-};
-using SynonymGroups = std::vector<std::vector<SynonymMember>>;
-
 // The groups of a synonyms file ("a = b = c" a line, # comments).
 SynonymGroups parse_synonyms(std::string_view text, const Analyzer& analyzer);
 // The groups of the synonyms compiled in (indexer/common/synonyms.txt).
 SynonymGroups builtin_synonyms(const Analyzer& analyzer);
-// file's groups and one for each acronym of the database's list (its meta::kAcronyms value).
-SynonymGroups with_acronyms(const SynonymGroups& file, const std::string& acronym_list,
-                            const Analyzer& analyzer);
 
 // A free word's expansion as the expander made it: the same for the same word, options and
 // database revision, so remembered (ExpansionMemo) while the revision lasts.
@@ -56,7 +46,7 @@ class EnglishDictionary;
 struct ExpandSources {
     const Xapian::Database& db;
     const Analyzer& analyzer;
-    std::function<const SynonymGroups&()> synonyms;
+    std::function<const Synonyms&()> synonyms;
     std::function<const EnglishDictionary&()> english;
     ExpansionMemo* memo = nullptr;
     // The index's stem nearest to a stem (searcher/spelling.h); none: no corrections.
@@ -96,7 +86,7 @@ class Expander {
     // expand_word with synonyms, remembered per database revision.
     Xapian::Query expand_free_word(const std::string& word);
     std::vector<std::string> inflected_forms(const std::string& word) const;
-    const SynonymGroups& groups();
+    const Synonyms& groups();
     Xapian::Query member_query(const std::vector<std::string>& words);
     // Other members of the groups that have `words` (stopwords left out) as a member.
     std::vector<std::vector<std::string>> synonyms_of(const std::vector<std::string>& words);
@@ -147,16 +137,13 @@ class Expander {
     bool correcting_ = false;  // expanding a correction, which is not corrected again
     bool splitting_ = false;   // expanding a compound's part, which is not translated     // words
                                // of an English expression, translated whole
-    const SynonymGroups* groups_ = nullptr;  // fetched from sources_ when first needed
+    const Synonyms* groups_ = nullptr;  // fetched from sources_ when first needed
 };
 
 // The forms a word may take that Snowball's stemmer gives another stem, whether or not the
 // index has them: endings it leaves on ("miljö", "miljön"), an e dropped before an ending
 // ("regel", "regler"), a vowel changed in the plural ("tjänsteman", "tjänstemän").
 std::vector<std::string> inflection_candidates(const std::string& lowercase_word);
-
-// Lowercase words of a text as Xapian's query parser makes them (runs of letters and digits).
-std::vector<std::string> query_words(const Analyzer& analyzer, const std::string& text);
 
 // Whether Xapian's TermGenerator gives this (lowercase) word a stemmed Z-term: words that start
 // with a letter do, numbers do not.

@@ -76,12 +76,22 @@ const std::vector<std::string>& Revision::chapter_order(
     return chapters_;
 }
 
-const SynonymGroups& Revision::synonyms(const std::vector<Xapian::Database>& shards,
-                                        const Analyzer& analyzer,
-                                        const SynonymGroups& builtin) const {
+const Synonyms& Revision::synonyms(const std::vector<Xapian::Database>& shards,
+                                   const Analyzer& analyzer, const SynonymGroups& builtin) const {
     read_summaries(shards);
-    std::call_once(synonyms_once_,
-                   [&] { synonyms_ = with_acronyms(builtin, acronyms_, analyzer); });
+    std::call_once(synonyms_once_, [&] {
+        AcronymIndex index;
+        if (shards.size() == 1 && !acronyms_.empty()) {
+            try {
+                index = AcronymIndex(shards[0].get_metadata(meta::kAcronymIndex));
+            } catch (const std::runtime_error&) {
+                index = AcronymIndex();  // damaged: made again below
+            }
+        }
+        if (!index.indexes(acronyms_))
+            index = AcronymIndex(encode_acronym_index(acronyms_, analyzer));
+        synonyms_ = Synonyms(builtin, std::move(index));
+    });
     return synonyms_;
 }
 
@@ -240,7 +250,7 @@ void Worker::keep_alive(double idle) {
             s.keep_alive(core_.options().shard_timeout);
 }
 
-const SynonymGroups& Worker::synonyms() {
+const Synonyms& Worker::synonyms() {
     return revision_->synonyms(open_, analyzer_, core_.builtin_synonyms(analyzer_));
 }
 
@@ -253,7 +263,7 @@ std::string Worker::spelling_suggestion(const std::string& word, unsigned max_ed
 ExpandSources Worker::expand_sources() {
     return ExpandSources{db_,
                          analyzer_,
-                         [this]() -> const SynonymGroups& { return synonyms(); },
+                         [this]() -> const Synonyms& { return synonyms(); },
                          [this]() -> const EnglishDictionary& { return english(); },
                          caching() ? &caches_.expansions : nullptr,
                          [this](const std::string& stem, unsigned edits) {

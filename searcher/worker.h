@@ -43,9 +43,10 @@ class Revision {
     const std::vector<std::string>& chapter_order(
         const std::vector<Xapian::Database>& shards) const;
     // The synonyms file's groups and the acronyms the reports define (meta::kAcronyms, merged
-    // alike).
-    const SynonymGroups& synonyms(const std::vector<Xapian::Database>& shards,
-                                  const Analyzer& analyzer, const SynonymGroups& builtin) const;
+    // alike), these looked up in the database's index of them (meta::kAcronymIndex), or in one
+    // made here when the database has none for its list (several shards, an older indexer).
+    const Synonyms& synonyms(const std::vector<Xapian::Database>& shards, const Analyzer& analyzer,
+                             const SynonymGroups& builtin) const;
     // The words of the passages, for spelling suggestions (searcher/spelling.h).
     const Vocabulary& vocabulary(const Xapian::Database& all) const;
     // Their stems, for corrections by stem ("integrasjon": "integration").
@@ -58,7 +59,7 @@ class Revision {
     mutable std::once_flag summaries_once_, synonyms_once_, vocabulary_once_, stems_once_;
     mutable std::vector<std::string> chapters_;
     mutable std::string acronyms_;  // as meta::kAcronyms holds them
-    mutable SynonymGroups synonyms_;
+    mutable Synonyms synonyms_;
     mutable std::unique_ptr<const Vocabulary> vocabulary_;
     mutable std::unique_ptr<const Vocabulary> stems_;
 };
@@ -115,7 +116,7 @@ class Worker {
     Xapian::QueryParser& parser() { return parser_; }
     const Revision& revision() const { return *revision_; }
     const std::vector<std::string>& chapter_order() { return revision_->chapter_order(open_); }
-    const SynonymGroups& synonyms();
+    const Synonyms& synonyms();
     const EnglishDictionary& english();
     // The index's word nearest to word within max_edits edits, or "" (searcher/spelling.h).
     std::string spelling_suggestion(const std::string& word, unsigned max_edits);

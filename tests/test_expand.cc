@@ -82,14 +82,14 @@ std::string write_dictionary(const testing::TempDir& dir,
 struct Sources {
     Xapian::Database db{fixture_db()};
     rapportsok::Analyzer analyzer;
-    rapportsok::SynonymGroups groups;
+    rapportsok::Synonyms groups;
     rapportsok::EnglishDictionary english{"/nonexistent/dictionary"};
     int synonyms_fetched = 0, english_fetched = 0;
 
     rapportsok::ExpandSources get() {
         return {db,
                 analyzer,
-                [this]() -> const rapportsok::SynonymGroups& {
+                [this]() -> const rapportsok::Synonyms& {
                     ++synonyms_fetched;
                     return groups;
                 },

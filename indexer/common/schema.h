@@ -54,6 +54,8 @@ inline constexpr const char* kFilePrefix = "rapportsok:file:";   // + path -> Fi
 inline constexpr const char* kChapters = "rapportsok:chapters";  // JSON array, report order
 inline constexpr const char* kAcronyms =
     "rapportsok:acronyms";  // JSON array of [acronym, definition]
+// The same analysed, sorted by key, for look-ups (indexer/common/acronym_index.h).
+inline constexpr const char* kAcronymIndex = "rapportsok:acronym-index";
 // The same per file ({"file": [[chapters], [[acronym, definition]...]]}): a search over shards
 // merges them in file order, as one database's summaries are made.
 inline constexpr const char* kFileSummaries = "rapportsok:file-summaries";
