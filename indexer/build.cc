@@ -127,23 +127,14 @@ std::vector<std::pair<size_t, size_t>> split_by_size(const std::vector<long long
 }
 
 // Indexes one shard's files with an analysis of its own: Analyzer's stem cache and the
-// TermGenerator are not thread-safe; the decompounder's hunspell list is shared, read-only.
-// The decompounder also learns the words of the reports it indexes, and one thread indexing
-// every file in order splits a report's compounds with the words of all reports before it: so
-// each shard first learns the files before its own (read, cleaned and structured again, not
-// written: 0.9 s for the whole 10 MB set), and splits exactly as one thread would.
+// TermGenerator are not thread-safe; the decompounder's word list is shared, read-only. A
+// report's compounds are split by that list and its own words alone (compound.h), so a shard
+// writes what one thread indexing every file would.
 void index_shard(Shard& shard, const std::vector<SyncTarget>& files,
                  const std::vector<long long>& sizes, Progress& progress, std::atomic<bool>& stop) {
     try {
         Analyzer analyzer;
         IndexWriter writer(shard.db, analyzer);
-        for (size_t i = 0; i < shard.begin && !stop; ++i) {
-            try {
-                writer.learn_words(load_report(read_source(files[i].path), files[i].name));
-            } catch (const InputError&) {
-                // Bad input: one thread learns nothing from it either. Its shard reports it.
-            }
-        }
         shard.db.set_metadata(meta::kSchema, std::to_string(kSchemaVersion));
         shard.db.set_metadata(meta::kAnalysis, analyzer.fingerprint());
         for (size_t i = shard.begin; i < shard.end && !stop; ++i) {

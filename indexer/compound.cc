@@ -1,12 +1,13 @@
 #include "indexer/compound.h"
 
-#include <fstream>
-#include <map>
-#include <mutex>
+#include <string_view>
 
 #include "indexer/common/text.h"
 
 namespace rapportsok {
+
+extern const std::string_view kCompoundWords[];
+extern const size_t kCompoundWords_count;
 
 namespace {
 
@@ -17,45 +18,50 @@ constexpr size_t kMinWord = 8;
 
 namespace {
 
-// hunspell's .dic: a count, then "word/FLAGS" a line. Lowercase words only: names and
-// abbreviations are no parts.
-std::unordered_set<std::string> read_dictionary(const std::string& path) {
-    std::unordered_set<std::string> words;
-    std::ifstream in(path, std::ios::binary);
-    std::string line;
-    if (!in || !std::getline(in, line)) return words;
-    words.reserve(200000);
-    while (std::getline(in, line)) {
-        std::string w = line.substr(0, line.find('/'));
-        if (w.empty() || code_points(w) < kMinPart || find_invalid_utf8(w) != std::string::npos)
-            continue;
-        size_t i = 0;
-        if (is_lower(next_code_point(w, i))) words.insert(std::move(w));
-    }
-    return words;
-}
-
-const std::unordered_set<std::string>& dictionary_words(const std::string& path) {
-    static std::mutex mutex;
-    static std::map<std::string, std::unordered_set<std::string>> loaded;
-    std::lock_guard<std::mutex> lock(mutex);
-    auto it = loaded.find(path);
-    if (it == loaded.end()) it = loaded.emplace(path, read_dictionary(path)).first;
-    return it->second;
+// indexer/compound_words.txt: '#' comment lines, then a word a line. Lowercase words only
+// (names and abbreviations are no parts), of kMinPart letters or more.
+std::shared_ptr<const std::unordered_set<std::string>> compiled_in_words() {
+    static const auto lexicon = [] {
+        auto out = std::make_shared<std::unordered_set<std::string>>();
+        std::unordered_set<std::string>& words = *out;
+        words.reserve(140000);
+        for (size_t k = 0; k < kCompoundWords_count; ++k) {
+            const std::string_view piece = kCompoundWords[k];
+            size_t start = 0;
+            while (start < piece.size()) {
+                size_t end = piece.find('\n', start);
+                if (end == std::string_view::npos) end = piece.size();
+                std::string w(piece.substr(start, end - start));
+                start = end + 1;
+                if (w.empty() || w[0] == '#' || code_points(w) < kMinPart ||
+                    find_invalid_utf8(w) != std::string::npos)
+                    continue;
+                size_t i = 0;
+                if (is_lower(next_code_point(w, i))) words.insert(std::move(w));
+            }
+        }
+        return std::shared_ptr<const std::unordered_set<std::string>>(std::move(out));
+    }();
+    return lexicon;
 }
 
 }  // namespace
 
-Decompounder::Decompounder(const Analyzer&, const std::string& dictionary)
-    : dictionary_(dictionary_words(dictionary)) {}
+Decompounder::Decompounder() : dictionary_(compiled_in_words()) {}
+
+Decompounder::Decompounder(std::unordered_set<std::string> lexicon)
+    : dictionary_(std::make_shared<const std::unordered_set<std::string>>(std::move(lexicon))) {}
+
+bool Decompounder::learns(const std::string& w) const {
+    return code_points(w) >= kMinPart && dictionary_->count(w) == 0;
+}
 
 void Decompounder::add_word(const std::string& w) {
-    if (code_points(w) < kMinPart || dictionary_.count(w)) return;
-    if (words_.insert(w).second) splits_.clear();
+    if (learns(w) && words_.insert(w).second) splits_.clear();
 }
 
 bool Decompounder::is_word(const std::string& w) const {
-    return dictionary_.count(w) != 0 || words_.count(w) != 0;
+    return dictionary_->count(w) != 0 || words_.count(w) != 0;
 }
 
 bool Decompounder::is_tail(const std::string& w) const {

@@ -1,26 +1,31 @@
 // Splitting Swedish compounds at index time, so that a query for one part finds the compound
-// ("budget" finds "statsbudgeten"). A lexicon decides the parts: Debian's hunspell-sv word list
-// plus the words of the reports themselves; linking letters (-s-, -a-, -e-) are allowed.
+// ("budget" finds "statsbudgeten"). A lexicon decides the parts: a fixed word list compiled in
+// (indexer/compound_words.txt, from hunspell-sv) plus the words of the report being indexed;
+// linking letters (-s-, -a-, -e-) are allowed. A passage's parts so depend on its own report
+// alone, never on what else is indexed with it, in which order or on how many threads.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
-#include "indexer/common/analysis.h"
-
 namespace rapportsok {
 
 class Decompounder {
   public:
-    // Uses hunspell's Swedish list when it is installed (read once per process and shared by
-    // every Decompounder); works from added words alone if not.
-    explicit Decompounder(const Analyzer& analyzer,
-                          const std::string& dictionary = "/usr/share/hunspell/sv_SE.dic");
+    // The compiled-in word list (read once per process, shared by every Decompounder) and no
+    // report's words yet.
+    Decompounder();
+    // A lexicon of the given words instead, for tests.
+    explicit Decompounder(std::unordered_set<std::string> lexicon);
 
+    // Teaches a word of the report: one Decompounder a report, every word added before any split.
     void add_word(const std::string& lowercase_word);
-    bool has_dictionary() const { return !dictionary_.empty(); }
+    // Whether add_word keeps the word (one the lexicon lacks, of four letters or more): the
+    // report's words that decide its splits beside the lexicon.
+    bool learns(const std::string& lowercase_word) const;
 
     // The parts of a lowercase compound ({"stat", "budgeten"} for "statsbudgeten"), or nothing
     // when it is not one. Parts are as in the word, the linking letter dropped.
@@ -36,8 +41,8 @@ class Decompounder {
     bool is_head(const std::string& w, std::string& base) const;
     bool is_tail(const std::string& w) const;
 
-    const std::unordered_set<std::string>& dictionary_;  // shared, never changed once read
-    std::unordered_set<std::string> words_;              // the reports' own words
+    std::shared_ptr<const std::unordered_set<std::string>> dictionary_;  // never changed
+    std::unordered_set<std::string> words_;                              // the report's own words
     // Splits already made: a word is split once however often it occurs. Cleared when a new
     // word arrives, since a new word can make a new split possible.
     mutable std::unordered_map<std::string, std::vector<std::string>> splits_;

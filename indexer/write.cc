@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <random>
+#include <set>
 #include <unordered_map>
 
 #include "indexer/acronyms.h"
@@ -193,10 +194,31 @@ std::vector<std::string> IndexWriter::indexed_files() const {
     return files;
 }
 
-void IndexWriter::learn_words(const Report& report) {
-    if (!parts_) parts_ = std::make_unique<Decompounder>(analyzer_);
-    for (const Passage& p : report.passages)
-        for (const std::string& w : lowercase_words(p.text)) parts_->add_word(w);
+namespace {
+
+// Same terms, each with the same wdf and positions.
+bool same_terms(const Xapian::Document& a, const Xapian::Document& b) {
+    auto i = a.termlist_begin(), j = b.termlist_begin();
+    for (; i != a.termlist_end() && j != b.termlist_end(); ++i, ++j) {
+        if (*i != *j || i.get_wdf() != j.get_wdf() ||
+            i.positionlist_count() != j.positionlist_count())
+            return false;
+        if (!std::equal(i.positionlist_begin(), i.positionlist_end(), j.positionlist_begin()))
+            return false;
+    }
+    return i == a.termlist_end() && j == b.termlist_end();
+}
+
+}  // namespace
+
+bool IndexWriter::reanalyse(const Passage& p, const std::vector<std::string>& words,
+                            Xapian::docid did) {
+    Xapian::Document doc = make_document(p, analyzer_, tg_, parts_.get(), &words);
+    if (same_terms(doc, db_.get_document(did))) return false;
+    before_write();
+    db_.replace_document(did, doc);
+    read_back(db_, did, doc, 0, p);
+    return true;
 }
 
 void IndexWriter::sync_file(const Report& report, const FileRecord& record, SyncStats& stats) {
@@ -220,14 +242,29 @@ void IndexWriter::sync_file(const Report& report, const FileRecord& record, Sync
         for (const Passage& p : report.passages) after.push_back(p.text);
         continues = align_passages(before, after);
     }
-    if (!parts_) parts_ = std::make_unique<Decompounder>(analyzer_);
     spelling_.clear();
-    // Every word of the report is known to the decompounder before any is split.
+    // Every word of the report is known to the decompounder before any is split, and no word of
+    // another report: a passage's terms are those of its own report, however it is indexed.
+    parts_ = std::make_unique<Decompounder>();
     std::vector<std::vector<std::string>> words;
     words.reserve(report.passages.size());
     for (const Passage& p : report.passages) {
         words.push_back(lowercase_words(p.text));
         for (const std::string& w : words.back()) parts_->add_word(w);
+    }
+    // When the words the decompounder learns from the report changed, a passage that did not
+    // change may split otherwise now: each kept one is analysed again and rewritten if its terms
+    // differ, so that the database holds what a fresh build of the files would.
+    bool relearned = false;
+    if (!existing.empty()) {
+        std::set<std::string> before, after;
+        for (const Existing& e : existing)
+            for (std::string& w : lowercase_words(e.passage.text))
+                if (parts_->learns(w)) before.insert(std::move(w));
+        for (const auto& list : words)
+            for (const std::string& w : list)
+                if (parts_->learns(w)) after.insert(w);
+        relearned = before != after;
     }
     std::vector<bool> kept(existing.size(), false);
     for (size_t i = 0; i < report.passages.size(); ++i) {
@@ -249,6 +286,10 @@ void IndexWriter::sync_file(const Report& report, const FileRecord& record, Sync
         kept[static_cast<size_t>(continues[i])] = true;
         p.id = e.passage.id;
         if (e.passage == p) {
+            if (relearned) reanalyse(p, words[i], e.docid);
+            ++stats.unchanged;
+        } else if (relearned && only_moved(e.passage, p) && reanalyse(p, words[i], e.docid)) {
+            ++stats.relined;
             ++stats.unchanged;
         } else if (only_moved(e.passage, p)) {
             // Terms stay as they are: only the data and the position value change, which

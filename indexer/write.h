@@ -59,9 +59,6 @@ class IndexWriter {
     // Moves a file's passages, ids kept, to another name (a file renamed or moved), with its
     // record.
     void rename_file(const std::string& from, const std::string& to, const FileRecord& record);
-    // Teaches the compound splitter a report's words and writes nothing: a full build's
-    // thread learns the files before its own, as one thread indexing them in order does.
-    void learn_words(const Report& report);
     void remove_file(const std::string& file, SyncStats& stats);
     // Ids that new passages of the same text take before any made afresh (passages of files
     // removed in this run, their documents deleted): text -> ids.
@@ -74,6 +71,9 @@ class IndexWriter {
     // Writes the passage's document, as a new one or in place of replace.
     void add(const Passage& p, const std::vector<std::string>& words,
              std::optional<Xapian::docid> replace);
+    // Rewrites the document of a passage that did not change when its terms are not those it
+    // would get now (its report's words changed, and so its compound parts): true if so.
+    bool reanalyse(const Passage& p, const std::vector<std::string>& words, Xapian::docid did);
 
     // The id, or one made from it that no passage in the database has.
     std::string unused_id(const std::string& id) const;
@@ -83,7 +83,7 @@ class IndexWriter {
     bool fresh_;  // the database held nothing when this writer began
     std::map<std::string, std::vector<std::string>> lent_;
     Xapian::TermGenerator tg_;
-    std::unique_ptr<Decompounder> parts_;  // loaded when a file first needs indexing
+    std::unique_ptr<Decompounder> parts_;  // the lexicon and the words of the report being synced
     std::unordered_map<std::string, Xapian::termcount> spelling_;  // words of the file being synced
 };
 

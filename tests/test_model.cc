@@ -42,6 +42,7 @@
 #include "indexer/common/text.h"
 #include "indexer/read.h"
 #include "indexer/sync.h"
+#include "indexer/write.h"
 #include "tests/support.h"
 
 namespace fs = std::filesystem;
@@ -130,17 +131,32 @@ struct File {
 struct Stored {
     std::map<std::string, std::vector<Passage>> passages;  // file -> by position
     std::set<std::string> records;
-    std::map<std::string, long> id_count;  // id -> documents with it
+    std::map<std::string, long> id_count;      // id -> documents with it
+    std::map<std::string, std::string> terms;  // id -> the document's terms (terms_of)
     std::string revision;
 };
+
+// A document's terms with their wdf and positions, as text.
+std::string terms_of(const Xapian::Document& doc) {
+    std::string out;
+    for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+        out += *t + " " + std::to_string(t.get_wdf()) + ":";
+        for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p)
+            out += " " + std::to_string(*p);
+        out += "\n";
+    }
+    return out;
+}
 
 Stored read_db(const std::string& path) {
     Stored s;
     Xapian::Database db(path);
     s.revision = std::to_string(db.get_revision());
     for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
-        Passage p = rapportsok::decode_passage(db.get_document(*it).get_data());
+        const Xapian::Document doc = db.get_document(*it);
+        Passage p = rapportsok::decode_passage(doc.get_data());
         ++s.id_count[p.id];
+        s.terms[p.id] = terms_of(doc);
         s.passages[p.file].push_back(p);
     }
     for (auto& [f, ps] : s.passages)
@@ -529,6 +545,19 @@ class Model {
                 if (!same_reference(have[i], fresh.passages[i]))
                     return "indexed " + describe(have[i]) + "\n     in the file " +
                            describe(fresh.passages[i]);
+            // And the terms a fresh build writes, compound parts and all: they depend on the
+            // report's own words, and a sync must bring them in step when those change.
+            rapportsok::Decompounder parts;
+            for (const Passage& p : fresh.passages)
+                for (const std::string& w : rapportsok::lowercase_words(p.text)) parts.add_word(w);
+            for (size_t i = 0; i < have.size(); ++i) {
+                Passage p = fresh.passages[i];
+                p.id = have[i].id;
+                const std::string expected =
+                    terms_of(rapportsok::make_document(p, analyzer_, tg_, &parts));
+                if (now.terms.at(p.id) != expected)
+                    return "the terms of " + describe(have[i]) + " are not a fresh build's";
+            }
         }
         for (const auto& [f, ps] : now.passages)
             if (!expected_files.count(f)) return f + ": indexed, but no such file";
@@ -610,6 +639,12 @@ class Model {
     };
 
     std::mt19937_64 rng_;
+    rapportsok::Analyzer analyzer_;
+    mutable Xapian::TermGenerator tg_ = [this] {
+        Xapian::TermGenerator tg;
+        analyzer_.configure(tg);
+        return tg;
+    }();
     std::vector<std::string> words_;
     testing::TempDir dir_, other_;
     std::vector<File> files_;

@@ -395,29 +395,81 @@ TEST_CASE("spelling data counts each word of the text as often as it occurs", "[
     CHECK(again == freq);
 }
 
-TEST_CASE("words learned from a report not written split the compounds of one written later",
-          "[unit]") {
-    // "zorblat" is in no dictionary: only a report that has it makes it a compound's head.
+namespace {
+
+// Every document's terms (with wdf and positions) by passage id, as text: two databases hold the
+// same terms exactly when these are equal.
+std::map<std::string, std::string> terms_by_passage(const Xapian::Database& db) {
+    std::map<std::string, std::string> out;
+    for (auto d = db.postlist_begin(""); d != db.postlist_end(""); ++d) {
+        const Xapian::Document doc = db.get_document(*d);
+        std::string terms;
+        for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+            terms += *t + " " + std::to_string(t.get_wdf()) + ":";
+            for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p)
+                terms += " " + std::to_string(*p);
+            terms += "\n";
+        }
+        out[decode_passage(doc.get_data()).id] = terms;
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("a report's compounds are split by its own words, never by another report's",
+          "[unit][compound]") {
+    // "zorblat" is in no word list: only a report that has it makes it a compound's head.
     const Report later = report_of(
         "Rapport\n\nALLMÄNT\n\n1. Ett\n\nArbetet i fabriken och i zorblatfabriken fortsätter.\n",
         "corpus/later.txt");
     const Report earlier = report_of(
         "Rapport\n\nALLMÄNT\n\n1. Ett\n\nOrdet zorblat finns bara här.\n", "corpus/earlier.txt");
-    Index alone;
+    Index alone, after, own;
     alone.sync(later);
     const std::string head = std::string(prefix::kCompoundPart) + alone.analyzer.stem("zorblat");
     CHECK_FALSE(alone.db.term_exists(head));
+    // Indexed after a report that has the word: split as alone, whatever came before.
+    after.sync(earlier);
+    after.sync(later);
+    CHECK_FALSE(after.db.term_exists(head));
+    CHECK(after.db.get_doccount() == 2);
+    // The word in the same report: a part.
+    own.sync(
+        report_of("Rapport\n\nALLMÄNT\n\n1. Ett\n\nOrdet zorblat finns här.\n\n"
+                  "Arbetet i zorblatfabriken fortsätter.\n"));
+    CHECK(own.db.term_exists(head));
+}
 
-    Index taught;
-    taught.writer.learn_words(earlier);
-    taught.db.commit();
-    CHECK(taught.db.get_doccount() == 0);  // learning writes nothing
-    CHECK(taught.db.get_lastdocid() == 0);
-    taught.sync(later);
-    CHECK(taught.db.term_exists(head));
-    CHECK(taught.db.term_exists(std::string(prefix::kCompoundPart) +
-                                taught.analyzer.stem("fabriken")));
-    CHECK(taught.db.get_doccount() == 1);
+TEST_CASE(
+    "a passage that did not change gets the compound parts its report's new words make, as a "
+    "fresh build gives it",
+    "[unit][compound][sync]") {
+    // "zorblat" only becomes a word of the report, and a part of "zorblatfabriken", when a
+    // paragraph that has it is added; the paragraph with the compound is not edited.
+    const std::string start =
+        "Rapport\n\nALLMÄNT\n\n1. Ett\n\nArbetet i zorblatfabriken "
+        "fortsätter.\n\nEtt annat stycke om fabriken.\n";
+    const std::string added = start + "\nOrdet zorblat finns här.\n";
+    Index synced;
+    synced.sync(report_of(start));
+    const std::string head = std::string(prefix::kCompoundPart) + synced.analyzer.stem("zorblat");
+    REQUIRE_FALSE(synced.db.term_exists(head));
+    const SyncStats grew = synced.sync(report_of(added));
+    CHECK(grew.added == 1);
+    CHECK(grew.updated == 0);
+    CHECK(grew.unchanged == 2);
+    CHECK(synced.db.get_termfreq(head) == 1);
+    Index fresh;
+    fresh.sync(report_of(added));
+    CHECK(terms_by_passage(synced.db) == terms_by_passage(fresh.db));
+
+    // And back: the word's paragraph removed, the part goes too.
+    synced.sync(report_of(start));
+    CHECK_FALSE(synced.db.term_exists(head));
+    Index fresh_start;
+    fresh_start.sync(report_of(start));
+    CHECK(terms_by_passage(synced.db) == terms_by_passage(fresh_start.db));
 }
 
 namespace {

@@ -117,7 +117,9 @@ void Analyzer::configure(Xapian::QueryParser& qp) const {
 
 std::string Analyzer::fingerprint() const {
     return "schema=" + std::to_string(kSchemaVersion) + ";stemmer=" + stem_.get_description() +
-           ";stopwords=" + stopwords_hash_ + ";genitive=1;compounds=1;shortened=1";
+           ";stopwords=" + stopwords_hash_ +
+           // compounds=2: split by a fixed word list and the report's own words alone.
+           ";genitive=1;compounds=2;words=" RAPPORTSOK_COMPOUND_WORDS_HASH ";shortened=1";
 }
 
 }  // namespace rapportsok
