@@ -91,6 +91,15 @@ bool SwedishLexicon::knows(const std::string& w) const {
     return hunspell_->spell(w);
 }
 
+std::string SwedishLexicon::root(const std::string& w) const {
+    load();
+    if (!hunspell_ || w.empty() || w.size() > 100) return "";
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::string root;
+    if (!hunspell_->spell(w, nullptr, &root)) return "";
+    return root == w ? "" : root;
+}
+
 // ---- the glossary
 
 bool is_english_stopword(const std::string& w) {

@@ -26,6 +26,10 @@ class SwedishLexicon {
     ~SwedishLexicon();
     bool available() const;
     bool knows(const std::string& lowercase_word) const;
+    // The dictionary entry hunspell-sv reads an inflected word as ("fängslade": "fängsla",
+    // "kvinnojourer": "kvinnojour"); empty for a word it does not know, or that is its own
+    // entry ("valfusk"), or without the dictionary.
+    std::string root(const std::string& lowercase_word) const;
 
   private:
     void load() const;

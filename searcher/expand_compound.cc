@@ -38,6 +38,16 @@ Xapian::Query Expander::compound_parts(const std::string& w) {
     for (size_t i = 0; i < w.size();) cps.push_back(next_code_point(w, i));
     if (cps.size() < 2 * kMinPart || cps.size() > 60) return Xapian::Query();
     const SwedishLexicon& swedish = sources_.english().swedish();
+    // A split cuts the word's dictionary entry, not its ending: the entry's own last part must
+    // be a word too ("kvinno|jourer" is "kvinno|jour", but "fängs|lade" is "fängs|la" of
+    // "fängsla", a verb of its own).
+    const std::string entry = swedish.root(w);
+    const auto splits_entry = [&](const std::string& head, size_t link) {
+        if (entry.size() <= head.size() + link || entry.compare(0, head.size(), head) != 0)
+            return true;  // an entry that does not begin with the part says nothing of it
+        const std::string rest = entry.substr(head.size() + link);
+        return code_points(rest) >= kMinPart && (part_in_index(rest) || swedish.knows(rest));
+    };
     // The split whose parts the index has (the most of them, then the longest last part), a
     // linking s or e after the first part allowed ("människorätts|organisationer").
     std::vector<std::string> best_parts;
@@ -52,6 +62,7 @@ Xapian::Query Expander::compound_parts(const std::string& w) {
             // Both parts are words: of the index, or known to hunspell-sv.
             const bool head_in = part_in_index(head), tail_in = part_in_index(tail);
             if (!(head_in || swedish.knows(head)) || !(tail_in || swedish.knows(tail))) continue;
+            if (!splits_entry(head, link)) continue;
             // Without hunspell-sv, only the index's words say what a word is.
             if (!swedish.available() && !(head_in && tail_in)) continue;
             const size_t found = (head_in ? 1 : 0) + (tail_in ? 1 : 0);

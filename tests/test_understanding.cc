@@ -500,6 +500,19 @@ TEST_CASE("a compound the index lacks is searched as the parts it knows: valfusk
     }
 }
 
+TEST_CASE("a real word is not split through its dictionary form: fängslade is no fängs|lade",
+          "[e2e][compounds]") {
+    // The seed lacks every form of "fängsla"; "fängs" and "lade" each pass for a word, but the
+    // split would cut the entry "fängsla" into "fängs" and "la".
+    for (const std::string typed : {"fängslade", "journalister fängslade"}) {
+        INFO(typed);
+        json j = search(typed);
+        CHECK_FALSE(has_expansion(j, "compound parts", "fängslade"));
+    }
+    // A compound inflected is still split at its parts: the entry "kvinnojour" splits too.
+    CHECK(expansion_has(search("kvinnojourer"), "compound parts", "kvinno"));
+}
+
 TEST_CASE(
     "a compound split ranks the passages with all its parts first, and a compound the "
     "index has is not split",
