@@ -44,6 +44,15 @@ std::string database_problem(const fs::path& dir) {
     try {
         if (Xapian::Database::check(dir.string(), 0, nullptr) != 0)
             return "xapian-check finds errors";
+        // Glass takes a table whose file is missing for an empty one (docdata.glass deleted: every
+        // passage's data gone, and xapian-check content): documents have data, and documents
+        // with terms their term lists.
+        const Xapian::Database db(dir.string());
+        auto missing = [&](const char* table) { return !fs::exists(dir / table); };
+        if (db.get_doccount() > 0 && missing("docdata.glass"))
+            return "its table docdata.glass is missing";
+        if (db.get_total_length() > 0 && missing("termlist.glass"))
+            return "its table termlist.glass is missing";
     } catch (const Xapian::DatabaseOpeningError&) {
         throw;
     } catch (const Xapian::Error& e) {
@@ -140,6 +149,7 @@ void index_shard(Shard& shard, const std::vector<SyncTarget>& files,
         for (size_t i = shard.begin; i < shard.end && !stop; ++i) {
             const long passages =
                 sync_one(writer, shard.db, files[i], shard.messages, shard.outcome);
+            kill_point("build-file");
             progress.advance(1, passages, sizes[i]);
         }
     } catch (...) {

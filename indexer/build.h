@@ -19,7 +19,8 @@
 namespace rapportsok {
 
 // What xapian-check finds wrong with the database in dir: every table read through, compressed
-// tags decompressed (Xapian 1.4 misreads some it wrote itself: schema.cc); empty when nothing.
+// tags decompressed (Xapian 1.4 misreads some it wrote itself: schema.cc), and a table missing
+// that a database of passages has; empty when nothing.
 // Throws Xapian::DatabaseOpeningError when there is no database to check.
 std::string database_problem(const std::filesystem::path& dir);
 

@@ -51,6 +51,31 @@ bool holds_database_in(const fs::path& dir) {
     return fs::exists(dir / "iamglass", ec) || fs::exists(dir / "iamchert", ec);
 }
 
+// A table that holds something: a database was committed here once (a first run killed while
+// creating the database leaves empty ones).
+bool holds_tables(const fs::path& dir) {
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir, ec)) {
+        const std::string ext = e.path().extension().string();
+        if ((ext == ".glass" || ext == ".DB") && e.is_regular_file(ec) && e.file_size(ec) > 0)
+            return true;
+    }
+    return false;
+}
+
+std::string busy_message(const std::string& db) {
+    return "database " + db + " is being written by another indexer; " +
+           "try again when it has finished (or give --wait)";
+}
+
+void say_waiting(const std::string& db, std::ostream& err, bool& told) {
+    if (told) return;
+    err << "indexer: database " << db << " is being written by another indexer; "
+        << "waiting for it to finish\n"
+        << std::flush;
+    told = true;
+}
+
 // Throws UsageError naming what this user may not write: the database folder (or the folder it
 // is to be made in) and the files in it. Checked before the lock is taken, so that a database
 // the user may not write is said to be so, not busy ("another indexer"), and never waited for.
@@ -148,6 +173,7 @@ Xapian::WritableDatabase DatabaseFolder::open_for_writing(bool wait, std::ostrea
     bool told = false;
     for (;;) {
         const fs::path target = current();
+        check_openable();
         check_writable(db_, target);
         try {
             // No version file: nothing was ever committed here (refuse_foreign() let through
@@ -167,20 +193,16 @@ Xapian::WritableDatabase DatabaseFolder::open_for_writing(bool wait, std::ostrea
             if (msg.size() < busy.size() ||
                 msg.compare(msg.size() - busy.size(), busy.size(), busy))
                 throw UsageError("cannot write the database at " + db_ + ": " + msg);
-            if (!wait)
-                throw DatabaseBusy("database " + db_ + " is being written by another indexer; " +
-                                   "try again when it has finished (or give --wait)");
-            if (!told) {
-                err << "indexer: database " << db_ << " is being written by another indexer; "
-                    << "waiting for it to finish\n"
-                    << std::flush;
-                told = true;
-            }
+            if (!wait) throw DatabaseBusy(busy_message(db_));
+            say_waiting(db_, err, told);
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
         } catch (const Xapian::DatabaseCreateError& e) {
             throw UsageError("cannot create the database at " + db_ + ": " + e.get_msg());
-        } catch (const Xapian::DatabaseOpeningError&) {
-            if (current() == target) throw;  // not a generation swapped away under us
+        } catch (const Xapian::DatabaseVersionError& e) {
+            throw_corrupt(e.get_msg());
+        } catch (const Xapian::DatabaseOpeningError& e) {
+            // Not a generation swapped away under us: a table file missing, unreadable.
+            if (current() == target) throw_corrupt(e.get_msg());
         } catch (const Xapian::DatabaseCorruptError& e) {
             throw_corrupt(e.get_description());
         } catch (const Xapian::DatabaseError& e) {
@@ -196,6 +218,43 @@ Xapian::WritableDatabase DatabaseFolder::open_for_writing(bool wait, std::ostrea
 // overwrite what is still good. The whole check (a few milliseconds for a report, seconds for a
 // million passages) runs only when the files are not exactly as the last commit of this indexer
 // left them: after a crash, another writer, or damage from outside.
+void DatabaseFolder::check_openable() const {
+    const fs::path dir = current();
+    std::error_code ec;
+    if (stub_target(stub()) && !fs::exists(dir, ec))
+        throw_corrupt("its stub file names " + dir.string() + ", which does not exist");
+    if (fs::is_directory(dir, ec) && !holds_database_in(dir) && holds_tables(dir))
+        throw_corrupt("its tables are there but not its version file, iamglass");
+}
+
+FolderLock::~FolderLock() { ::close(fd_); }
+
+std::unique_ptr<FolderLock> DatabaseFolder::lock_damaged(bool wait, std::ostream& err) const {
+    const fs::path dir = current();
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    check_writable(db_, dir);
+    const fs::path file = dir / "flintlock";
+    const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (fd < 0)
+        throw UsageError("cannot write the database at " + db_ + ": cannot open " + file.string() +
+                         ": " + std::strerror(errno));
+    auto lock = std::make_unique<FolderLock>(fd);
+    bool told = false;
+    for (;;) {
+        struct flock fl = {};
+        fl.l_type = F_WRLCK;
+        fl.l_whence = SEEK_SET;
+        if (::fcntl(fd, F_OFD_SETLK, &fl) == 0) return lock;
+        if (errno != EAGAIN && errno != EACCES)
+            throw UsageError("cannot write the database at " + db_ + ": cannot lock " +
+                             file.string() + ": " + std::strerror(errno));
+        if (!wait) throw DatabaseBusy(busy_message(db_));
+        say_waiting(db_, err, told);
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+}
+
 void DatabaseFolder::check_intact() const {
     const fs::path dir = current();
     std::ifstream recorded_file(dir / kVerified, std::ios::binary);
@@ -282,9 +341,7 @@ void DatabaseFolder::swap_in(const fs::path& target) const {
 }
 
 void DatabaseFolder::throw_corrupt(const std::string& problem) const {
-    throw UsageError("the database at " + db_ + " is corrupt (" + problem +
-                     "); nothing was written to it: remove it and run indexer again to build "
-                     "it anew");
+    throw DatabaseDamaged(db_, problem, true);
 }
 
 // The transaction is cancelled (or the new database never put in place), the last commit

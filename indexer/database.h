@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <iosfwd>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -18,6 +19,20 @@ namespace rapportsok {
 class DatabaseBusy : public UsageError {
   public:
     using UsageError::UsageError;
+};
+
+// An exclusive lock on a database's lock file (flintlock), taken as Xapian takes it (fcntl), on a
+// database that Xapian cannot open: held, it keeps every other indexer out. Released when
+// destroyed.
+class FolderLock {
+  public:
+    explicit FolderLock(int fd) : fd_(fd) {}
+    ~FolderLock();
+    FolderLock(const FolderLock&) = delete;
+    FolderLock& operator=(const FolderLock&) = delete;
+
+  private:
+    int fd_;
 };
 
 class DatabaseFolder {
@@ -46,9 +61,16 @@ class DatabaseFolder {
     // lock is free (saying so once on err). What this user may not write is named as such,
     // and a damaged database is refused (throw_corrupt).
     Xapian::WritableDatabase open_for_writing(bool wait, std::ostream& err) const;
+    // Refuses what is damaged before Xapian opens it: a stub that names nothing, a folder with
+    // tables but no version file (throw_corrupt).
+    void check_openable() const;
     // Refuses to write into a damaged database (checked whole unless its files are exactly as
     // the last commit of this indexer left them).
     void check_intact() const;
+    // For --rebuild of a database Xapian cannot open: its lock, taken as Xapian would (a
+    // generation a stub names that is gone is made anew, empty, for it). Busy as
+    // open_for_writing is.
+    std::unique_ptr<FolderLock> lock_damaged(bool wait, std::ostream& err) const;
     // The temporary folders of a full build or --rebuild killed before it could remove them.
     // Only while holding the lock.
     void remove_leftovers() const;
@@ -65,7 +87,7 @@ class DatabaseFolder {
     static void mark_verified(const std::filesystem::path& dir);
 
     // The one message for a database that cannot be read as a database: it names the database,
-    // the problem, and what to do. Throws UsageError.
+    // the problem, and what to do. Throws DatabaseDamaged (errors.h).
     [[noreturn]] void throw_corrupt(const std::string& problem) const;
     // A full disk, an I/O error: nothing of this run was committed. Throws UsageError.
     [[noreturn]] void throw_write_failed(const Xapian::Error& e) const;

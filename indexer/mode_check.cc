@@ -1,11 +1,14 @@
 // indexer --check: what a sync would change, by file; nothing is written.
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <ostream>
+#include <string>
 
 #include "indexer/common/schema.h"
 #include "indexer/modes.h"
 #include "indexer/run.h"
 
+namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace rapportsok {
@@ -14,13 +17,31 @@ namespace rapportsok {
 int run_check(const IndexOptions& o, std::ostream& out, std::ostream& err) {
     Run run(o, out, err);
     const FileSet set = run.collect();
-    Xapian::Database db;
-    try {
-        db = Xapian::Database(o.db);
-    } catch (const Xapian::DatabaseOpeningError&) {
+    const DatabaseFolder& folder = run.folder;
+    std::error_code ec;
+    if (!folder.exists() ||
+        (fs::is_directory(folder.stub(), ec) && fs::is_empty(folder.stub(), ec)))
         throw UsageError("no database at " + o.db + " (run indexer first)");
+    // Damaged, it is said so, in the words of a sync.
+    Xapian::Database db;
+    SyncPlan plan;
+    try {
+        folder.check_openable();
+        db = Xapian::Database(folder.current().string());
+        if (folder.holds_database()) folder.check_intact();
+        plan = plan_sync(db, set);
+    } catch (const Xapian::DatabaseOpeningError& e) {
+        if (!folder.holds_database())
+            throw UsageError("no database at " + o.db + " (run indexer first)");
+        folder.throw_corrupt(e.get_msg());
+    } catch (const Xapian::DatabaseCorruptError& e) {
+        folder.throw_corrupt(e.get_msg());
+    } catch (const Xapian::DatabaseError& e) {
+        // A table cut short fails as a plain DatabaseError ("EOF reading block"); the other
+        // subclasses (a lock, a revision discarded) keep their messages.
+        if (std::string(e.get_type()) != "DatabaseError") throw;
+        folder.throw_corrupt(e.get_msg());
     }
-    const SyncPlan plan = plan_sync(db, set);
     struct Stale {
         std::string file, state, from;
     };

@@ -3,7 +3,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <memory>
 #include <ostream>
+#include <vector>
 
 #include "indexer/modes.h"
 #include "indexer/run.h"
@@ -11,6 +13,24 @@
 namespace fs = std::filesystem;
 
 namespace rapportsok {
+
+namespace {
+
+// The current database cannot be read: said so, its lock taken by hand, and the files' names
+// as given.
+std::unique_ptr<FolderLock> rebuild_damaged(Run& run, Xapian::WritableDatabase& current,
+                                            const std::string& problem, const FileSet& files,
+                                            std::vector<SyncTarget>& targets) {
+    current = Xapian::WritableDatabase();  // its lock goes, to be taken again by hand
+    run.err << "indexer: the database at " << run.options.db << " is corrupt (" << problem
+            << "); building it anew from the files given (its passages get new ids)\n";
+    auto lock = run.folder.lock_damaged(run.options.wait, run.err);
+    targets.clear();
+    for (const FileRef& f : files.files) targets.push_back(target_of(f));
+    return lock;
+}
+
+}  // namespace
 
 int run_rebuild(const IndexOptions& o, std::ostream& out, std::ostream& err) {
     Run run(o, out, err);
@@ -24,8 +44,24 @@ int run_rebuild(const IndexOptions& o, std::ostream& out, std::ostream& err) {
         throw UsageError("cannot write the database at " + o.db + ": permission denied (this " +
                          "user may not write " + stub.parent_path().string() + ")");
     // Holding the current database's lock keeps every other indexer out until the new one is
-    // in place: nothing can be written to the generation that is about to be replaced.
-    Xapian::WritableDatabase current = run.folder.open_for_writing(o.wait, err);
+    // in place: nothing can be written to the generation that is about to be replaced. The files
+    // keep the names the database has them under. A database that cannot be read is what
+    // --rebuild is for: its lock taken by hand, the files are indexed under the names given.
+    Xapian::WritableDatabase current;
+    std::unique_ptr<FolderLock> held;
+    std::vector<SyncTarget> targets;
+    try {
+        current = run.folder.open_for_writing(o.wait, err);
+        targets = plan_sync(current, files).targets;
+    } catch (const DatabaseDamaged& e) {
+        held = rebuild_damaged(run, current, e.problem(), files, targets);
+    } catch (const Xapian::DatabaseError& e) {
+        if (std::string(e.get_type()) != "DatabaseCorruptError" &&
+            std::string(e.get_type()) != "DatabaseError")
+            throw;
+        held = rebuild_damaged(run, current, e.get_description(), files, targets);
+    }
+    kill_point("opened");
     const fs::path current_dir = run.folder.current();
     const fs::path gens = run.folder.generations();
     fs::create_directories(gens);
@@ -51,18 +87,19 @@ int run_rebuild(const IndexOptions& o, std::ostream& out, std::ostream& err) {
         RemoveOnExit guard{fresh};  // kept once built
         Xapian::WritableDatabase db;
         try {
-            // The files keep the names the database has them under.
-            db = build_database(plan_sync(current, files).targets, fresh,
-                                gens / (fresh.filename().string() + ".build"), build_settings(o),
-                                *progress, err, run.outcome);
+            db = build_database(targets, fresh, gens / (fresh.filename().string() + ".build"),
+                                build_settings(o), *progress, err, run.outcome);
         } catch (const Xapian::DatabaseError& e) {
             run.folder.throw_write_failed(e);
         }
         guard.keep = true;
+        kill_point("rebuilt");
         run.folder.swap_in(fs::path(gens.filename()) / fresh.filename());
+        kill_point("swapped");
         const std::string name =
             (fs::path(o.db).parent_path() / gens.filename() / fresh.filename()).string();
         print_summary(run, db, name);
+        kill_point("summary");
         db.close();
         DatabaseFolder::mark_verified(fresh);
     }

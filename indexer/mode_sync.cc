@@ -39,10 +39,13 @@ int full_build(Run& run, Xapian::WritableDatabase& empty, const FileSet& files) 
     } catch (const Xapian::DatabaseError& e) {
         run.folder.throw_write_failed(e);
     }
+    kill_point("built");
     run.folder.exchange(work / "db");
     sync_folder(dir.parent_path());
+    kill_point("exchanged");
     empty.close();  // now in work, removed with it
     print_summary(run, db);
+    kill_point("summary");
     db.close();
     DatabaseFolder::mark_verified(dir);
     return run.outcome.status();
@@ -61,8 +64,10 @@ int run_sync(const IndexOptions& o, std::ostream& out, std::ostream& err) {
         FlushThreshold threshold(buffered);
         db = run.folder.open_for_writing(o.wait, err);
     }
+    kill_point("opened");
     if (run.folder.holds_database()) run.folder.check_intact();
     run.folder.remove_leftovers();
+    kill_point("checked");
     if (holds_nothing(db)) return full_build(run, db, files);
     auto progress = make_progress(o, files, err);
     try {
@@ -72,7 +77,9 @@ int run_sync(const IndexOptions& o, std::ostream& out, std::ostream& err) {
     } catch (const Xapian::DatabaseError& e) {
         run.folder.throw_write_failed(e);
     }
+    kill_point("synced");
     print_summary(run, db);
+    kill_point("summary");
     db.close();
     DatabaseFolder::mark_verified(run.folder.current());
     return run.outcome.status();

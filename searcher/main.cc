@@ -174,20 +174,22 @@ int main(int argc, char** argv) try {
     try {
         return rapportsok::run_search(o, std::cout, std::cerr, ::isatty(1));
     } catch (const Xapian::DatabaseError& e) {
-        // Reading a damaged block: say so, with the database's path, once xapian-check's own
-        // check agrees (a bare read error could be the disk, not the database).
-        // Of one database: which of several a shard's error came from is not known.
+        // Reading a damaged block or passage: say so, with the database's path, in the
+        // indexer's words. A bare read error could be the disk, not the database: said to be
+        // corrupt once xapian-check's own check agrees. Of one database: which of several a
+        // shard's error came from is not known.
         if (!o.more_dbs.empty()) throw;
-        bool corrupt = true;
+        bool corrupt = std::string(e.get_type()) == "DatabaseCorruptError";
         try {
-            corrupt = Xapian::Database::check(o.db, 0, nullptr) != 0;
+            if (!corrupt) corrupt = Xapian::Database::check(o.db, 0, nullptr) != 0;
         } catch (const Xapian::UnimplementedError&) {
             corrupt = false;  // remote shards in a stub: xapian-check reads none
         } catch (const Xapian::Error&) {
+            corrupt = true;  // xapian-check cannot read it either
         }
         if (!corrupt) throw;
-        std::cerr << "searcher: the database at " << o.db << " is corrupt (" << e.get_description()
-                  << "): rebuild it: remove it, then run indexer --db " << o.db << "\n";
+        std::cerr << "searcher: "
+                  << rapportsok::DatabaseDamaged(o.db, e.get_description(), false).what() << "\n";
         return 2;
     }
 } catch (const rapportsok::UsageError& e) {

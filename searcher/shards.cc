@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 
 #include "indexer/common/errors.h"
@@ -129,19 +130,60 @@ ShardList resolve_shards(const std::vector<std::string>& paths) {
     return out;
 }
 
+namespace {
+
+// A table file with something in it: a database was committed in the folder once.
+bool holds_tables(const std::string& dir) {
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(dir, ec))
+        if (e.path().extension() == ".glass" && e.is_regular_file(ec) && e.file_size(ec) > 0)
+            return true;
+    return false;
+}
+
+// The stub NAME whose generation NAME.d/N path is (what indexer --rebuild leaves); "" for any
+// other path.
+std::string stub_of_generation(const std::string& path) {
+    const size_t slash = path.find_last_of('/');
+    const std::string parent = slash == std::string::npos ? "" : path.substr(0, slash);
+    if (parent.size() <= 2 || parent.compare(parent.size() - 2, 2, ".d") != 0) return "";
+    const std::string stub = parent.substr(0, parent.size() - 2);
+    return exists(stub) && !is_dir(stub) ? stub : "";
+}
+
+}  // namespace
+
 Xapian::Database open_database(const std::string& path, const Analyzer& analyzer,
                                bool allow_empty) {
     const std::string create = "create it with: indexer --db " + path + " corpus";
-    if (!exists(path)) throw UsageError("no database at " + path + " (" + create + ")");
+    // The generation NAME.d/N that indexer --rebuild's stub NAME names, gone or empty: NAME is
+    // damaged.
+    const std::string stub = stub_of_generation(path);
+    if (!exists(path)) {
+        if (!stub.empty())
+            throw DatabaseDamaged(stub, "its stub file names " + path + ", which does not exist",
+                                  false);
+        throw UsageError("no database at " + path + " (" + create + ")");
+    }
     Xapian::Database db;
     try {
         db = Xapian::Database(path);
+    } catch (const Xapian::DatabaseVersionError& e) {
+        throw DatabaseDamaged(path, e.get_msg(), false);
     } catch (const Xapian::DatabaseOpeningError& e) {
+        // A folder whose tables are there, one missing or the version file: damaged. Else it
+        // is no database.
+        if (is_dir(path) && (exists(path + "/iamglass") || holds_tables(path)))
+            throw DatabaseDamaged(path, e.get_msg(), false);
+        if (!stub.empty())
+            throw DatabaseDamaged(stub, "its stub file names " + path + ": " + e.get_msg(), false);
         throw UsageError("cannot open the database at " + path + ": " + e.get_msg() + " (" +
                          create + ")");
     } catch (const Xapian::DatabaseCorruptError& e) {
-        throw UsageError("the database at " + path + " is corrupt: " + e.get_msg() +
-                         " (rebuild it: remove it, then " + create + ")");
+        throw DatabaseDamaged(path, e.get_msg(), false);
+    } catch (const Xapian::DatabaseError& e) {
+        if (std::string(e.get_type()) != "DatabaseError") throw;
+        throw DatabaseDamaged(path, e.get_msg(), false);  // a table cut short: EOF reading a block
     }
     std::string fp = db.get_metadata(meta::kAnalysis);
     if (fp.empty() && db.get_doccount() == 0) {
@@ -150,8 +192,8 @@ Xapian::Database open_database(const std::string& path, const Analyzer& analyzer
     }
     if (fp != analyzer.fingerprint())
         throw UsageError("the database at " + path + " was built with another analysis (" + fp +
-                         "; this searcher uses " + analyzer.fingerprint() + "): rebuild it with " +
-                         "indexer");
+                         "; this searcher uses " + analyzer.fingerprint() + "); " +
+                         rebuild_advice(path));
     return db;
 }
 

@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <xapian.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -409,19 +410,97 @@ TEST_CASE(
             CHECK(s.out.empty());
         }
     }
+}
 
-    // --rebuild opens the database it replaces (for its lock): one that fails to open is
-    // reported as corrupt in the same words, and left as it is.
-    const std::string copy = ws.dir.file("kopia");
-    fs::remove_all(copy);
-    fs::copy(ws.db(), copy);
-    truncate_half(copy + "/docdata.glass");
-    const auto before = snapshot(copy);
-    auto r =
-        testing::run({testing::indexer_bin(), "--rebuild", "--db", copy, "corpus"}, ws.dir.path());
-    CHECK(r.status == 2);
-    CHECK_THAT(r.err, Catch::StartsWith("indexer: the database at " + copy + " is corrupt"));
-    CHECK(snapshot(copy) == before);
+// Issue 12: one message, one piece of advice, for every way a database is there but cannot be
+// read; and the advice works.
+TEST_CASE(
+    "a database that cannot be read (damaged, cut short, a table or its version file missing, "
+    "another format, a stub naming nothing) is named in one message with the advice "
+    "indexer --rebuild, by a sync, --check and the searcher, status 2; --rebuild then builds it "
+    "anew",
+    "[e2e][bad-input]") {
+    Workspace ws;
+    REQUIRE(ws.index().status == 0);
+    auto cut_half = [](const std::string& f) {
+        std::string b = testing::read_file(f);
+        std::ofstream(f, std::ios::binary | std::ios::trunc) << b.substr(0, b.size() / 2 + 100);
+    };
+    struct Damage {
+        const char* what;
+        std::function<void(const std::string&)> apply;  // to a copy of the database, at db
+    };
+    const std::vector<Damage> damages = {
+        {"postlist.glass cut in half",
+         [&](const std::string& d) { cut_half(d + "/postlist.glass"); }},
+        {"postlist.glass empty",
+         [&](const std::string& d) { std::ofstream(d + "/postlist.glass", std::ios::trunc); }},
+        {"iamglass garbage",
+         [&](const std::string& d) {
+             std::ofstream(d + "/iamglass", std::ios::binary | std::ios::trunc) << "garbage";
+         }},
+        {"iamglass of another format version",
+         [&](const std::string& d) {
+             std::string b = testing::read_file(d + "/iamglass");
+             b[14] = '\x05';  // the version follows the 14 bytes of "\x0f\x0dXapian Glass"
+             b[15] = '\x00';
+             std::ofstream(d + "/iamglass", std::ios::binary | std::ios::trunc) << b;
+         }},
+        {"postlist.glass missing",
+         [&](const std::string& d) { fs::remove(d + "/postlist.glass"); }},
+        {"docdata.glass missing", [&](const std::string& d) { fs::remove(d + "/docdata.glass"); }},
+        {"iamglass missing", [&](const std::string& d) { fs::remove(d + "/iamglass"); }},
+        {"a stub naming a generation that is gone",
+         [&](const std::string& d) {
+             fs::remove_all(d);
+             std::ofstream(d) << "auto kopia.d/7\n";
+         }},
+    };
+    for (const Damage& d : damages) {
+        CAPTURE(d.what);
+        const std::string copy = ws.dir.file("kopia");
+        fs::remove_all(copy);
+        fs::remove_all(copy + ".d");
+        fs::copy(ws.db(), copy);
+        d.apply(copy);
+        const auto before = fs::is_directory(copy) ? snapshot(copy) : decltype(snapshot(copy)){};
+        const std::string said = " the database at " + copy + " is corrupt (";
+        const std::string advice =
+            "; to build it anew from the reports: indexer --rebuild --db " + copy;
+
+        ws.dir.write("corpus/ny.txt", "Rubrik\n\nEtt nytt stycke om zebror.\n");
+        for (const char* mode : {"", "--check"}) {
+            CAPTURE(mode);
+            std::vector<std::string> argv = {testing::indexer_bin(), "--db", copy};
+            if (*mode) argv.push_back(mode);
+            argv.push_back("corpus");
+            auto r = testing::run(argv, ws.dir.path());
+            CHECK(r.status == 2);
+            CHECK(r.out.empty());
+            CHECK_THAT(r.err, Catch::StartsWith("indexer:" + said));
+            CHECK_THAT(r.err, Catch::Contains("nothing was written to it" + advice));
+            CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+            if (fs::is_directory(copy)) CHECK(snapshot(copy) == before);
+        }
+        auto s = ws.search({"tortyr"}, copy);
+        CHECK(s.status == 2);
+        CHECK(s.out.empty());
+        CHECK_THAT(s.err, Catch::StartsWith("searcher:" + said));
+        CHECK_THAT(s.err, Catch::Contains(advice));
+
+        // The advice, followed: a new database of the files, and the damaged one put aside.
+        auto r =
+            testing::run({testing::indexer_bin(), "--quiet", "--rebuild", "--db", copy, "corpus"},
+                         ws.dir.path());
+        CHECK(r.status == 0);
+        s = ws.search({"-c", "zebror"}, copy);
+        CHECK(s.status == 0);
+        CHECK(s.out == "1\n");
+        auto again = testing::run({testing::indexer_bin(), "--db", copy, "corpus"}, ws.dir.path());
+        CHECK(again.status == 0);
+        CHECK_THAT(again.out, Catch::StartsWith("0 files changed"));
+        fs::remove(ws.dir.file("corpus/ny.txt"));
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -117,7 +117,7 @@ class DataReader {
     [[noreturn]] static void fail() {
         throw Xapian::DatabaseCorruptError(
             "a passage's document data cannot be read (damaged, or written by another indexer "
-            "version): rebuild the database with indexer --rebuild");
+            "version)");
     }
 
   private:
