@@ -62,6 +62,11 @@ int main(int argc, char** argv) try {
     rebuild->excludes(watch)->excludes(dry);
     watch->excludes(dry);
     app.add_flag("-q,--quiet", o.quiet, "no summary, no progress bar");
+    app.add_option("--shards", o.shards,
+                   "spread the reports over N shard databases under --db DIR, searched as one "
+                   "(a new DIR; a sharded DIR keeps its count)")
+        ->type_name("N")
+        ->check(CLI::Range(1, 1024));
     app.add_option("-j,--jobs", o.jobs,
                    "threads for a full build (a new or empty database, --rebuild); "
                    "default: one a core")

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <memory>
 #include <ostream>
 #include <vector>
@@ -30,6 +31,23 @@ std::unique_ptr<FolderLock> rebuild_damaged(Run& run, Xapian::WritableDatabase& 
     return lock;
 }
 
+// XAPIAN_MAX_CHANGESETS unset for as long as it lives (Xapian reads it when a database is
+// opened for writing), then as it was.
+struct WithoutChangesets {
+    WithoutChangesets() {
+        if (const char* v = std::getenv("XAPIAN_MAX_CHANGESETS")) {
+            had = true;
+            value = v;
+            ::unsetenv("XAPIAN_MAX_CHANGESETS");
+        }
+    }
+    ~WithoutChangesets() {
+        if (had) ::setenv("XAPIAN_MAX_CHANGESETS", value.c_str(), 1);
+    }
+    bool had = false;
+    std::string value;
+};
+
 }  // namespace
 
 int run_rebuild(const IndexOptions& o, std::ostream& out, std::ostream& err) {
@@ -50,8 +68,14 @@ int run_rebuild(const IndexOptions& o, std::ostream& out, std::ostream& err) {
     Xapian::WritableDatabase current;
     std::unique_ptr<FolderLock> held;
     std::vector<SyncTarget> targets;
+    // It writes nothing, and keeps no changesets: with XAPIAN_MAX_CHANGESETS set, closing it
+    // after the swap below made its path a stub file failed (".../changestmp: delete failed",
+    // ENOTDIR) and the indexer aborted.
     try {
-        current = run.folder.open_for_writing(o.wait, err);
+        current = [&] {
+            WithoutChangesets plain;
+            return run.folder.open_for_writing(o.wait, err);
+        }();
         targets = plan_sync(current, files).targets;
     } catch (const DatabaseDamaged& e) {
         held = rebuild_damaged(run, current, e.problem(), files, targets);

@@ -5,6 +5,7 @@
 #include "indexer/common/schema.h"
 #include "indexer/modes.h"
 #include "indexer/run.h"
+#include "indexer/sharded.h"
 
 namespace fs = std::filesystem;
 
@@ -54,6 +55,7 @@ int full_build(Run& run, Xapian::WritableDatabase& empty, const FileSet& files) 
 }  // namespace
 
 int run_sync(const IndexOptions& o, std::ostream& out, std::ostream& err) {
+    if (runs_sharded(o)) return run_sharded(o, out, err);  // --watch's syncs too
     Run run(o, out, err);
     const FileSet files = run.collect();
     run.folder.refuse_foreign();

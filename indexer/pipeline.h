@@ -8,6 +8,8 @@
 
 namespace rapportsok {
 
+struct FileSet;
+
 struct IndexOptions {
     std::string db;                  // default: $RAPPORTSOK_DB, else "index"
     std::vector<std::string> paths;  // default: "corpus"
@@ -20,6 +22,11 @@ struct IndexOptions {
     bool quiet = false;
     int jobs = 0;          // threads for a full build; 0: one a core
     long memory_mb = 512;  // a bound on the indexer's memory, in MB
+    // --shards N: a sharded folder of N shard databases (indexer/sharded.h); 0: one database,
+    // or as many shards as the folder has.
+    int shards = 0;
+    // The files of this run, already collected (a shard's share of them); null: from paths.
+    const FileSet* files = nullptr;
     // Where the progress bar goes: the terminal, unfiltered (main() sets it when stderr is
     // one); null for no bar.
     std::ostream* progress = nullptr;

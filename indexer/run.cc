@@ -38,7 +38,7 @@ double Run::seconds() const {
 }
 
 FileSet Run::collect() {
-    FileSet files = collect_files(options.paths, err);
+    FileSet files = options.files ? *options.files : collect_files(options.paths, err);
     outcome.failed = outcome.failed || files.failed;
     return files;
 }

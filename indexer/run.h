@@ -32,8 +32,8 @@ struct Run {
     Outcome outcome;
 
     double seconds() const;  // since started
-    // The files of the run (collect_files on the paths given); a failure to look into some
-    // marks the outcome failed.
+    // The files of the run (collect_files on the paths given, or options.files: a shard's
+    // share); a failure to look into some marks the outcome failed.
     FileSet collect();
 };
 

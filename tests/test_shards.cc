@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <xapian.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
@@ -24,6 +25,7 @@
 #include "indexer/common/analysis.h"
 #include "indexer/common/errors.h"
 #include "indexer/common/schema.h"
+#include "indexer/sharded.h"
 #include "indexer/write.h"
 #include "searcher/engine.h"
 #include "searcher/parse.h"
@@ -963,4 +965,236 @@ TEST_CASE(
     rapportsok::SearchRequest r;
     r.query = "rättigheter";
     CHECK(answer(of_master, r) == answer(of_replica, r));
+}
+
+// ---- indexer --shards N: a sharded folder the indexer keeps
+
+namespace {
+
+// Each shard's revision, and the shard holding each report (by its file record).
+struct ShardState {
+    std::vector<std::string> revisions;  // UUID:revision: a database built anew has another UUID
+    std::map<std::string, int> holder;
+};
+
+ShardState state_of(const std::string& dir, int n) {
+    ShardState s;
+    const std::string pfx = rapportsok::meta::kFilePrefix;
+    for (int k = 0; k < n; ++k) {
+        const Xapian::Database db(dir + "/shard" + std::to_string(k));
+        s.revisions.push_back(db.get_uuid() + ":" + std::to_string(db.get_revision()));
+        for (auto it = db.metadata_keys_begin(pfx); it != db.metadata_keys_end(pfx); ++it) {
+            INFO("report " << *it << " in more than one shard");
+            REQUIRE(s.holder.emplace((*it).substr(pfx.size()), k).second);
+        }
+    }
+    return s;
+}
+
+testing::Run index_into(const TempDir& dir, std::vector<std::string> options,
+                        const std::vector<std::string>& files) {
+    std::vector<std::string> argv = {testing::indexer_bin()};
+    argv.insert(argv.end(), options.begin(), options.end());
+    argv.insert(argv.end(), files.begin(), files.end());
+    return testing::run(argv, dir.path());
+}
+
+}  // namespace
+
+TEST_CASE(
+    "indexer --shards: a sync that adds and removes reports on a sharded folder answers exactly "
+    "as one database synced alike",
+    "[shards][indexer][e2e]") {
+    const Corpus& c = corpus();
+    TempDir dir;
+    for (const std::string& f : c.files) dir.write(f, testing::read_file(c.dir.file(f)));
+    const std::string one = dir.file("one"), sharded = dir.file("sharded");
+    auto sync_both = [&](const std::vector<std::string>& files) {
+        const testing::Run a = index_into(dir, {"--quiet", "--db", one}, files);
+        REQUIRE(a.status == 0);
+        const testing::Run b = index_into(dir, {"--json", "--shards", "3", "--db", sharded}, files);
+        INFO(b.err);
+        REQUIRE(b.status == 0);
+        return json::parse(b.out);
+    };
+    auto same = [&] {
+        const rapportsok::SearchEngine a(options_of({one}));
+        const rapportsok::SearchEngine b(options_of({sharded}));
+        require_same_answers(a, b, 3);
+    };
+
+    const json first = sync_both({c.files[0], c.files[1], c.files[2]});
+    CHECK(first["shards"] == 3);
+    CHECK(first["files"]["total"] == 3);
+    const std::string stub = testing::read_file(sharded + "/XAPIANDB");
+    CHECK_THAT(stub, Catch::Contains("auto shard0\nauto shard1\nauto shard2\n"));
+    const ShardState before = state_of(sharded, 3);
+    REQUIRE(before.holder.size() == 3);
+    same();
+
+    // A report removed and one added: only their shards are written, each report stays put.
+    const json second = sync_both({c.files[0], c.files[1], c.files[3]});
+    CHECK(second["files"]["removed"] == 1);
+    CHECK(second["files"]["total"] == 3);
+    const ShardState after = state_of(sharded, 3);
+    const int gone = before.holder.at(c.files[2]), added = after.holder.at(c.files[3]);
+    for (int k = 0; k < 3; ++k) {
+        INFO("shard " << k);
+        CHECK((after.revisions[k] != before.revisions[k]) == (k == gone || k == added));
+    }
+    CHECK(second["shards_changed"].size() == (gone == added ? 1u : 2u));
+    CHECK(after.holder.at(c.files[0]) == before.holder.at(c.files[0]));
+    CHECK(after.holder.at(c.files[1]) == before.holder.at(c.files[1]));
+    CHECK(after.holder.count(c.files[2]) == 0);
+    same();
+
+    // Replicas get changesets: the indexer keeps them in a shard it wrote to.
+    bool changesets = false;
+    for (const auto& e : fs::directory_iterator(sharded + "/shard" + std::to_string(gone)))
+        if (e.path().filename().string().rfind("changes", 0) == 0) changesets = true;
+    CHECK(changesets);
+
+    // Nothing changed: no shard written, and --check agrees over all shards.
+    sync_both({c.files[0], c.files[1], c.files[3]});
+    CHECK(state_of(sharded, 3).revisions == after.revisions);
+    const std::vector<std::string> now = {c.files[0], c.files[1], c.files[3]};
+    const testing::Run up = index_into(dir, {"--check", "--db", sharded}, now);
+    CHECK(up.status == 0);
+    CHECK_THAT(up.out, Catch::Contains("is up to date"));
+    dir.write(c.files[1],
+              testing::read_file(c.dir.file(c.files[1])) + "\nEtt nytt stycke om tortyr.\n");
+    const testing::Run stale =
+        index_into(dir, {"--check", "--db", sharded}, {c.files[0], c.files[1]});
+    CHECK(stale.status == 1);
+    CHECK_THAT(stale.out, Catch::Contains("changed: " + c.files[1]));
+    CHECK_THAT(stale.out, Catch::Contains("removed: " + c.files[3]));
+    sync_both(now);
+    same();
+
+    // --rebuild: every shard built afresh, the reports where they were, the same answers.
+    const ShardState pre = state_of(sharded, 3);
+    const testing::Run rebuilt = index_into(dir, {"--quiet", "--rebuild", "--db", sharded}, now);
+    INFO(rebuilt.err);
+    REQUIRE(rebuilt.status == 0);
+    const ShardState post = state_of(sharded, 3);
+    CHECK(post.holder == pre.holder);
+    for (int k = 0; k < 3; ++k) CHECK(post.revisions[k] != pre.revisions[k]);
+    same();
+
+    // Another count is refused, and so is --shards on a database of one shard.
+    const testing::Run other = index_into(dir, {"--shards", "2", "--db", sharded}, now);
+    CHECK(other.status == 2);
+    CHECK_THAT(other.err, Catch::Contains("holds 3 shards, not 2"));
+    const testing::Run plain = index_into(dir, {"--shards", "2", "--db", one}, now);
+    CHECK(plain.status == 2);
+    CHECK_THAT(plain.err, Catch::Contains("a database of one shard"));
+    // --dry-run reads the reports as ever.
+    const testing::Run dry = index_into(dir, {"--dry-run", "--shards", "3", "--db", sharded}, now);
+    CHECK(dry.status == 0);
+    CHECK_THAT(dry.out, Catch::Contains(c.files[0] + ":"));
+}
+
+namespace {
+
+// Passage ids of a report, in a sharded folder's shard k.
+std::vector<std::string> ids_of(const std::string& dir, int k, const std::string& file) {
+    const Xapian::Database db(dir + "/shard" + std::to_string(k));
+    std::vector<std::string> ids;
+    const std::string term = rapportsok::file_term(file);
+    for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it)
+        ids.push_back(rapportsok::decode_passage(db.get_document(*it).get_data()).id);
+    std::sort(ids.begin(), ids.end());
+    return ids;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "indexer --shards: a report renamed to a name that hashes to another shard stays in its "
+    "shard, its passages' ids kept, as in one database",
+    "[shards][indexer][e2e]") {
+    const Corpus& c = corpus();
+    TempDir dir;
+    for (const std::string& f : c.files) dir.write(f, testing::read_file(c.dir.file(f)));
+    const std::string sharded = dir.file("sharded");
+    const std::vector<std::string> first = {c.files[0], c.files[1], c.files[2]};
+    REQUIRE(index_into(dir, {"--quiet", "--shards", "3", "--db", sharded}, first).status == 0);
+    const ShardState before = state_of(sharded, 3);
+    const int home = before.holder.at(c.files[2]);
+    std::string renamed;
+    for (int i = 0; renamed.empty(); ++i) {
+        const std::string name = "corpus/flyttad-" + std::to_string(i) + ".txt";
+        if (rapportsok::shard_of(name, 3) != home) renamed = name;
+    }
+    const std::vector<std::string> ids = ids_of(sharded, home, c.files[2]);
+    REQUIRE(!ids.empty());
+    fs::rename(dir.file(c.files[2]), dir.file(renamed));
+
+    const testing::Run r =
+        index_into(dir, {"--json", "--db", sharded}, {c.files[0], c.files[1], renamed});
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    const json j = json::parse(r.out);
+    CHECK(j["files"]["renamed"] == 1);
+    CHECK(j["passages"]["added"] == 0);
+    CHECK(j["shards_changed"] == json::array({home}));
+    const ShardState after = state_of(sharded, 3);
+    CHECK(after.holder.at(renamed) == home);
+    CHECK(after.holder.count(c.files[2]) == 0);
+    CHECK(ids_of(sharded, home, renamed) == ids);
+}
+
+TEST_CASE(
+    "indexer --shards: a count out of 1..1024 is refused; a folder a stopped first run left "
+    "(empty shards, no stub) is made anew, any other folder refused",
+    "[shards][indexer][e2e]") {
+    const Corpus& c = corpus();
+    TempDir dir;
+    for (const std::string& f : c.files) dir.write(f, testing::read_file(c.dir.file(f)));
+    for (const char* n : {"0", "-1", "1025", "tre"}) {
+        CAPTURE(n);
+        const testing::Run r =
+            index_into(dir, {"--shards", n, "--db", dir.file("s")}, {c.files[0]});
+        CHECK(r.status == 2);
+        CHECK_FALSE(fs::exists(dir.file("s")));
+    }
+    // Empty shards and a half-written stub, as a first run stopped before its stub leaves them.
+    const std::string left = dir.file("left");
+    fs::create_directories(left);
+    for (int k = 0; k < 4; ++k)
+        Xapian::WritableDatabase(left + "/shard" + std::to_string(k), Xapian::DB_CREATE_OR_OPEN);
+    dir.write("left/.XAPIANDB.tmp-12345", "# rapportsök shards");
+    const testing::Run r = index_into(dir, {"--quiet", "--shards", "2", "--db", left}, c.files);
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    CHECK(testing::read_file(left + "/XAPIANDB").find("auto shard0\nauto shard1\n") !=
+          std::string::npos);
+    CHECK_FALSE(fs::exists(left + "/shard2"));
+    CHECK(state_of(left, 2).holder.size() == c.files.size());
+    // A folder holding anything else is no sharded database.
+    dir.write("other/notes.txt", "mine");
+    const testing::Run other =
+        index_into(dir, {"--shards", "2", "--db", dir.file("other")}, {c.files[0]});
+    CHECK(other.status == 2);
+    CHECK_THAT(other.err, Catch::Contains("not a database"));
+    CHECK(testing::read_file(dir.file("other/notes.txt")) == "mine");
+}
+
+TEST_CASE("regression: indexer --rebuild with XAPIAN_MAX_CHANGESETS set swaps and exits 0",
+          "[shards][indexer][e2e]") {
+    // It aborted (terminate, exit 134) once the new generation was in place: the old one, open
+    // for writing with changesets, looked for its changeset file under a path the swap had made
+    // a stub file.
+    const Corpus& c = corpus();
+    TempDir dir;
+    dir.write(c.files[0], testing::read_file(c.dir.file(c.files[0])));
+    const std::vector<std::string> env = {"XAPIAN_MAX_CHANGESETS=10"};
+    for (int run = 0; run < 2; ++run) {
+        const testing::Run r = testing::run(
+            {testing::indexer_bin(), "--quiet", "--rebuild", "--db", dir.file("db"), c.files[0]},
+            dir.path(), env);
+        INFO(r.err);
+        CHECK(r.status == 0);
+    }
+    CHECK(testing::read_file(dir.file("db")) == "auto db.d/1\n");
 }
