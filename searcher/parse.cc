@@ -705,7 +705,13 @@ QueryPlan plan_query(Worker& worker, const std::string& raw, const RankingWeight
     const Analyzer& analyzer = worker.analyzer();
     QueryPlan plan;
     SplitQuery split = split_filters(raw);
-    for (const std::string& e : split.errors) plan.notes.push_back(e);
+    // A filter that cannot be read is the user's mistake, not a wish to search everything:
+    // dropping it would show unfiltered hits as if they were filtered.
+    if (!split.errors.empty()) {
+        std::string all;
+        for (const std::string& e : split.errors) all += (all.empty() ? "" : "; ") + e;
+        throw UsageError(all);
+    }
 
     const FilterPlan filters = plan_filters(split.filters, db, plan.notes);
     plan.has_filter = filters.any;

@@ -60,7 +60,8 @@ struct QueryPlan {
 class Worker;
 
 // Builds the Xapian query on the worker's database, with its parser and caches: the steps below,
-// in their order. Throws UsageError for an empty query.
+// in their order. Throws UsageError for an empty query and for a filter
+// value that cannot be read (sida:abc), naming the filter and the value.
 QueryPlan plan_query(Worker& worker, const std::string& query, const RankingWeights& weights,
                      const ExpandOptions& options = ExpandOptions());
 

@@ -753,6 +753,28 @@ TEST_CASE("§8 and avsnitt 8 get a hint to write avsnitt:8", "[e2e][cli]") {
     CHECK_THAT(searcher({"2011 tortyr"}).out, !Catch::Contains("note: "));
 }
 
+TEST_CASE("regression: a filter value that cannot be read is a usage error naming it, not dropped",
+          "[e2e][cli]") {
+    // sida:abc was a note and the filter dropped: exit 0 with the unfiltered hits.
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"sida:abc tortyr", "filter sida:abc: a page is a number"},
+        {"tortyr page:3-x", "filter page:3-x: a page is a number"},
+        {"avsnitt:åtta tortyr", "filter avsnitt:åtta: a section is a number"},
+        {"section:1.x tortyr", "filter section:1.x: a section is a number"},
+        {"sida: tortyr", "filter sida: has no value"}};
+    for (const auto& [query, says] : cases) {
+        for (const char* json_flag : {"--json", "--count"}) {
+            testing::Run r = searcher({json_flag, "--", query});
+            INFO(query << " " << json_flag << "\n" << r.out << r.err);
+            CHECK(r.status == 2);
+            CHECK(r.out.empty());
+            CHECK_THAT(r.err, Catch::StartsWith("searcher: " + says));
+        }
+    }
+    // A good one still filters.
+    CHECK(searcher({"-c", "sida:3 tortyr"}).status == 0);
+}
+
 TEST_CASE(
     "the format option: --format names its fields, and a wrong one is a usage error listing them",
     "[e2e][cli]") {

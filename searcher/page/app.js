@@ -217,6 +217,9 @@ function errorView(err, s) {
       el('p', { text: `Frågan har bara ord som är för vanliga för att sökas på (${m[1]}).` }),
       el('ul', {}, el('li', { text: 'Lägg till ett ord som bär betydelse, t.ex. ”rätt” eller ”domstol”.' }),
         el('li', { text: 'Eller sök på en fras inom citattecken: ' }, el('code', { text: `"${s.q.trim()}"` }))));
+  } else if (/^filter /.test(msg)) {
+    box.append(el('h2', { text: 'Filtret förstods inte' }),
+      ...msg.split('; ').map((part) => el('p', { text: noteText(part) })));
   } else if (/^empty query/.test(msg)) {
     box.append(el('h2', { text: 'Inget att söka efter' }), el('p', { text: 'Skriv ett ord i sökrutan.' }));
   } else if (err.status === 503) {
