@@ -1,5 +1,7 @@
 #include "searcher/parse.h"
 
+#include <unicode/uchar.h>
+
 #include <algorithm>
 #include <cctype>
 #include <unordered_map>
@@ -699,6 +701,46 @@ HighlightTerms highlight_terms(const ParsedQuery& parsed, const ExpandedQuery& e
     return h;
 }
 
+std::string in_users_case(const std::string& query, const std::string& word,
+                          const std::string& suggestion) {
+    // The query's words as typed, their case kept: runs of letters and digits.
+    const std::string typed_word = nfc(word);
+    size_t i = 0;
+    while (i < query.size()) {
+        size_t start = i, end = i;
+        bool upper_first = false, all_upper = true;
+        size_t letters = 0;
+        while (end < query.size()) {
+            size_t k = end;
+            char32_t c = next_code_point(query, k);
+            if (!(is_letter(c) || is_digit(c))) break;
+            if (letters == 0) upper_first = is_upper(c);
+            all_upper = all_upper && !is_lower(c);
+            ++letters;
+            end = k;
+        }
+        if (end == start) {
+            next_code_point(query, i);
+            continue;
+        }
+        i = end;
+        if (fold_case(nfc(query.substr(start, end - start))) != fold_case(typed_word)) continue;
+        if (!upper_first) return suggestion;
+        std::string out;
+        size_t k = 0;
+        bool first = true;
+        while (k < suggestion.size()) {
+            char32_t c = next_code_point(suggestion, k);
+            if (first || (all_upper && letters > 1))
+                c = static_cast<char32_t>(u_toupper(static_cast<UChar32>(c)));
+            append_utf8(out, c);
+            first = false;
+        }
+        return out;
+    }
+    return suggestion;
+}
+
 QueryPlan plan_query(Worker& worker, const std::string& raw, const RankingWeights& w,
                      const ExpandOptions& options) {
     const Xapian::Database& db = worker.db();
@@ -722,6 +764,9 @@ QueryPlan plan_query(Worker& worker, const std::string& raw, const RankingWeight
     plan.plain_words = text.plain_words;
     ExpandedQuery expanded = expand_query(parsed, text, worker.expand_sources(), options, w.title);
     plan.expansions = expanded.expansions;
+    for (Expansion& e : plan.expansions)
+        if (e.kind == "spelling")
+            for (std::string& alt : e.alternatives) alt = in_users_case(split.text, e.word, alt);
 
     plan.has_text = !expanded.body.empty();
     if (!plan.has_text && !plan.has_filter)

@@ -134,6 +134,11 @@ HighlightTerms highlight_terms(const ParsedQuery& parsed, const ExpandedQuery& e
 // The prefixes of the text's wildcards ("domstol*" -> "domstol"); none for plain words.
 std::vector<std::string> wildcard_prefixes(const QueryText& text);
 
+// A correction of `word` (lowercase) in the case the query has it in: "Mänsklga" gives
+// "Mänskliga", "MÄNSKLGA" "MÄNSKLIGA"; lowercase, or a word the query lacks, as it is.
+std::string in_users_case(const std::string& query, const std::string& word,
+                          const std::string& suggestion);
+
 // A query as the user typed it, made safe and comparable: NFC, control characters gone,
 // words lowercased except the operators AND, OR, NOT, XOR, NEAR, ADJ.
 std::string normalise_query(const std::string& query, const Analyzer& analyzer);

@@ -251,7 +251,7 @@ TEST_CASE("a misspelt word is corrected and the corrected query searched", "[e2e
                t.out.find("Did you mean") != std::string::npos));
     }
     json n = search("Nasarbajev");
-    CHECK(expansion_has(n, "spelling", "nazarbajev"));
+    CHECK(expansion_has(n, "spelling", "Nazarbajev"));
     CHECK(rank_of_text(n, "Nazarbajev") == 1);
     json t = search("Tajikistan");
     CHECK(rank_of_text(t, "Tadzjikistan") > 0);

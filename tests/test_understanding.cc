@@ -12,6 +12,7 @@
 
 #include "searcher/english.h"
 #include "searcher/expand.h"
+#include "searcher/parse.h"
 #include "searcher/spelling.h"
 #include "tests/expansions.h"
 #include "tests/support.h"
@@ -429,6 +430,39 @@ TEST_CASE(
     CHECK(expansion_has(d, "spelling", "discrimination"));
     CHECK(expansion_has(d, "english", "diskriminering"));
     CHECK(finds_in_section(d, "diskriminering", 12));
+}
+
+TEST_CASE("regression: a Did you mean keeps the user's capitals, in text and JSON",
+          "[e2e][spelling]") {
+    // "Integrasjon" was offered as "integrationen".
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"Integrasjon", "Integrationen"},
+        {"INTEGRASJON", "INTEGRATIONEN"},
+        {"integrasjon", "integrationen"},
+        {"Mänsklga rättigheter", "Mänskliga"}};
+    for (const auto& [typed, shown] : cases) {
+        INFO(typed);
+        json j = search(typed);
+        CHECK(expansion_has(j, "spelling", shown));
+        testing::Run r = searcher_on(testing::seed_db(), {"--", typed});
+        CHECK_THAT(r.out, Catch::Contains("Did you mean " + shown + "?"));
+    }
+}
+
+TEST_CASE("in_users_case: a correction takes the typed word's capitals", "[unit][spelling]") {
+    // query, the word (lowercase), its correction, as shown
+    const std::vector<std::tuple<std::string, std::string, std::string, std::string>> cases = {
+        {"Tortur", "tortur", "tortyr", "Tortyr"},
+        {"om TORTUR i fängelse", "tortur", "tortyr", "TORTYR"},
+        {"tortur", "tortur", "tortyr", "tortyr"},
+        {"Öppen rattegång", "rattegång", "rättegång", "rättegång"},
+        {"Rattegång", "rattegång", "rättegång", "Rättegång"},
+        {"ÅKLAGARE X", "x", "y", "Y"},  // one letter: its capital, no more
+        {"något annat", "tortur", "tortyr", "tortyr"}};
+    for (const auto& [query, word, fixed, shown] : cases) {
+        INFO(query);
+        CHECK(rapportsok::in_users_case(query, word, fixed) == shown);
+    }
 }
 
 TEST_CASE("a real Swedish word is not replaced by an unrelated one: slut, lämlar",
