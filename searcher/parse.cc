@@ -173,31 +173,40 @@ bool free_words(const Xapian::Query& q) {
     }
 }
 
+// A wildcard's pattern and combiner, read from its description ("" for another query): Xapian's
+// Query has no accessor for a wildcard's pattern, and its description, "WILDCARD SYNONYM
+// pattern", escapes only control characters and backslashes.
+std::string wildcard_pattern(const Xapian::Query& q, Xapian::Query::op& op) {
+    std::string d = q.get_description();
+    const std::string head = "Query(WILDCARD ";
+    if (d.rfind(head, 0) != 0 || d.back() != ')') return "";
+    d = d.substr(head.size(), d.size() - head.size() - 1);
+    const size_t space = d.find(' ');
+    const std::string combiner = d.substr(0, space);
+    op = combiner == "OR"    ? Xapian::Query::OP_OR
+         : combiner == "MAX" ? Xapian::Query::OP_MAX
+                             : Xapian::Query::OP_SYNONYM;
+    std::string pattern;
+    for (size_t i = space + 1; i < d.size(); ++i) {
+        if (d[i] == '\\' && i + 3 < d.size() && d[i + 1] == 'x') {
+            pattern += static_cast<char>(std::stoi(d.substr(i + 2, 2), nullptr, 16));
+            i += 3;
+        } else {
+            pattern += d[i];
+        }
+    }
+    return pattern;
+}
+
 // The wildcards of a query as the synonym of their terms, read from db: Xapian would expand a
 // wildcard in each shard from that shard's own terms (its 256 most frequent there), which weighs
 // it differently in each; expanded here from the terms of all shards it is one and the same
-// query everywhere. (Xapian's Query has no accessor for a wildcard's pattern: its description,
-// "WILDCARD SYNONYM pattern", escapes only control characters and backslashes.)
+// query everywhere.
 Xapian::Query expanded_wildcards(const Xapian::Query& q, const Xapian::Database& db) {
     if (q.get_type() == Xapian::Query::OP_WILDCARD) {
-        std::string d = q.get_description();
-        const std::string head = "Query(WILDCARD ";
-        if (d.rfind(head, 0) != 0 || d.back() != ')') return q;
-        d = d.substr(head.size(), d.size() - head.size() - 1);
-        const size_t space = d.find(' ');
-        const std::string combiner = d.substr(0, space);
-        const Xapian::Query::op op = combiner == "OR"    ? Xapian::Query::OP_OR
-                                     : combiner == "MAX" ? Xapian::Query::OP_MAX
-                                                         : Xapian::Query::OP_SYNONYM;
-        std::string pattern;
-        for (size_t i = space + 1; i < d.size(); ++i) {
-            if (d[i] == '\\' && i + 3 < d.size() && d[i + 1] == 'x') {
-                pattern += static_cast<char>(std::stoi(d.substr(i + 2, 2), nullptr, 16));
-                i += 3;
-            } else {
-                pattern += d[i];
-            }
-        }
+        Xapian::Query::op op = Xapian::Query::OP_SYNONYM;
+        const std::string pattern = wildcard_pattern(q, op);
+        if (pattern.empty()) return q;
         std::vector<std::pair<Xapian::doccount, std::string>> found;
         for (auto it = db.allterms_begin(pattern); it != db.allterms_end(pattern); ++it)
             found.emplace_back(it.get_termfreq(), *it);
@@ -221,6 +230,85 @@ Xapian::Query expanded_wildcards(const Xapian::Query& q, const Xapian::Database&
     std::vector<Xapian::Query> subs;
     for (size_t i = 0; i < q.get_num_subqueries(); ++i)
         subs.push_back(expanded_wildcards(q.get_subquery(i), db));
+    return Xapian::Query(q.get_type(), subs.begin(), subs.end());
+}
+
+// Each wildcard of the body also matches the section titles that have a word it stands for
+// ("tort*": §4's title "Förbud mot tortyr"), weighted as a title word is; what NOT and -word
+// exclude is looked for in the text only, as for words.
+Xapian::Query with_title_wildcards(const Xapian::Query& q, const Xapian::Database& db,
+                                   double weight, bool excluding = false) {
+    if (q.get_type() == Xapian::Query::OP_WILDCARD) {
+        Xapian::Query::op op = Xapian::Query::OP_SYNONYM;
+        const std::string pattern = wildcard_pattern(q, op);
+        if (excluding || pattern.empty() || weight <= 0) return q;
+        Xapian::Query title = expanded_wildcards(
+            Xapian::Query(Xapian::Query::OP_WILDCARD, prefix::kSectionTitle + pattern,
+                          static_cast<Xapian::termcount>(kMaxWildcardTerms),
+                          Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT, op),
+            db);
+        if (title.get_type() == Xapian::Query::LEAF_MATCH_NOTHING) return q;
+        return Xapian::Query(Xapian::Query::OP_OR, q,
+                             Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, title, weight));
+    }
+    if (!combines_subqueries(q)) return q;
+    std::vector<Xapian::Query> subs;
+    for (size_t i = 0; i < q.get_num_subqueries(); ++i)
+        subs.push_back(with_title_wildcards(
+            q.get_subquery(i), db, weight,
+            excluding || (q.get_type() == Xapian::Query::OP_AND_NOT && i > 0)));
+    return Xapian::Query(q.get_type(), subs.begin(), subs.end());
+}
+
+// Each phrase of words also matches the passages whose section title has those words in that
+// order ("förbud mot tortyr": §4's passages), weighted as a title's words are. Headings have no
+// positions: the titles with all the words are found (their facet values, which a remote shard
+// counts too) and those with the words in order kept, by their sections' terms. What NOT and
+// -"phrase" exclude is looked for in the text only.
+Xapian::Query with_title_phrases(const Xapian::Query& q, const Xapian::Database& db,
+                                 const Analyzer& analyzer, double weight, bool excluding = false) {
+    if (q.get_type() == Xapian::Query::OP_PHRASE) {
+        if (excluding || weight <= 0) return q;
+        std::vector<std::string> words;
+        std::vector<Xapian::Query> in_title;
+        for (size_t i = 0; i < q.get_num_subqueries(); ++i) {
+            const Xapian::Query& t = q.get_subquery(i);
+            if (t.get_type() != Xapian::Query::LEAF_TERM) return q;
+            const std::string w = *t.get_terms_begin();
+            if (w.empty() || !is_body_word_term(w)) return q;
+            words.push_back(w);
+            in_title.emplace_back(prefix::kSectionTitle + w);
+        }
+        if (words.empty()) return q;
+        const Xapian::Query all(Xapian::Query::OP_AND, in_title.begin(), in_title.end());
+        Xapian::Enquire enquire(db);
+        enquire.set_query(all);
+        enquire.set_weighting_scheme(Xapian::BoolWeight());
+        Xapian::ValueCountMatchSpy titles(slot::kSection);
+        enquire.add_matchspy(&titles);
+        enquire.get_mset(0, 0, db.get_doccount());
+        std::vector<Xapian::Query> sections;
+        for (auto it = titles.values_begin(); it != titles.values_end(); ++it) {
+            const std::string value = *it;
+            const size_t tab = value.find('\t');
+            if (tab == std::string::npos || tab == 0) continue;
+            const std::vector<std::string> title = query_words(analyzer, value.substr(tab + 1));
+            if (std::search(title.begin(), title.end(), words.begin(), words.end()) != title.end())
+                sections.emplace_back(section_term(value.substr(0, tab)));
+        }
+        if (sections.empty()) return q;
+        const Xapian::Query titled(
+            Xapian::Query::OP_FILTER, all,
+            Xapian::Query(Xapian::Query::OP_OR, sections.begin(), sections.end()));
+        return Xapian::Query(Xapian::Query::OP_OR, q,
+                             Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, titled, weight));
+    }
+    if (!combines_subqueries(q)) return q;
+    std::vector<Xapian::Query> subs;
+    for (size_t i = 0; i < q.get_num_subqueries(); ++i)
+        subs.push_back(
+            with_title_phrases(q.get_subquery(i), db, analyzer, weight,
+                               excluding || (q.get_type() == Xapian::Query::OP_AND_NOT && i > 0)));
     return Xapian::Query(q.get_type(), subs.begin(), subs.end());
 }
 
@@ -559,8 +647,6 @@ ParsedQuery parse_text(QueryText& text, Xapian::QueryParser& qp, const Xapian::D
     out.exact = parse("", false);
     out.wildcards = has_wildcard(out.exact);
     out.free_words = free_words(out.exact);
-    // Without wildcards the section titles are matched through the expander (expand_query).
-    if (out.wildcards) out.title = parse(prefix::kSectionTitle, true);
     // Free words weigh in the chapter headings with the same readings as in the text
     // (expand_query); other queries by their words as parsed.
     if (!out.free_words) out.chapter = parse(prefix::kChapterName, true);
@@ -584,14 +670,17 @@ ExpandedQuery expand_query(const ParsedQuery& parsed, const QueryText& text, Exp
         q = close;
     }
     // A passage has a word when its text or its section's title has it (a section is about
-    // its title's words): each word is matched in both, the title weighted; phrases and NEAR
-    // in the text only. Wildcards weigh the titles as a boost (rank_query).
-    if (!parsed.wildcards) expander.match_titles(title_weight);
+    // its title's words): each word and wildcard is matched in both, the title weighted;
+    // phrases and NEAR in the text only.
+    expander.match_titles(title_weight);
     ExpandedQuery out;
     // An English query without its stopwords, its English words ranked with their renderings:
     // the query as parsed from here on, the exact boost's too ("of" in "rule of law" is no word).
     out.exact = expander.with_english_readings(parsed.exact);
     out.body = expander.rewrite(out.exact);
+    if (parsed.wildcards) out.body = with_title_wildcards(out.body, sources.db, title_weight);
+    if (!parsed.free_words)
+        out.body = with_title_phrases(out.body, sources.db, analyzer, title_weight);
     out.expansions = expander.used();
     out.unknown_words = expander.unknown();
     if (parsed.free_words) {
@@ -613,9 +702,6 @@ Xapian::Query rank_query(const ParsedQuery& parsed, ExpandedQuery& expanded,
     };
     std::vector<Xapian::Query> boosts = {
         Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, matched(expanded.chapter), w.chapter)};
-    if (parsed.wildcards)
-        boosts.push_back(
-            Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, matched(parsed.title), w.title));
     // Nothing widened (a phrase, quoted words): the exact boost is the body again, and
     // matching it twice costs twice; the body weighs 1 + w.exact instead, the same scores.
     Xapian::Query main = expanded_wildcards(body, db);

@@ -89,13 +89,11 @@ struct QueryText {
 QueryText prepare_text(const std::string& text, const Analyzer& analyzer, bool filtered,
                        std::vector<std::string>& notes);
 
-// 3. Parsed unstemmed (to be widened, and the exact boost); with wildcards also stemmed over the
-// section titles (a boost, as their words are not matched through the expander then), and,
-// unless the query is free words only, over the chapter headings. A text the parser refuses is
+// 3. Parsed unstemmed (to be widened, and the exact boost) and, unless the query is free words
+// only, stemmed over the chapter headings. A text the parser refuses is
 // parsed as plain words (text changes, and a note says so).
 struct ParsedQuery {
     Xapian::Query exact;
-    Xapian::Query title;      // empty unless `wildcards`
     Xapian::Query chapter;    // empty when `free_words` (expand_query makes it then)
     bool wildcards = false;   // the query has a wildcard
     bool free_words = false;  // only terms any of which may match: no AND, NOT, phrase, NEAR, *
@@ -104,7 +102,7 @@ ParsedQuery parse_text(QueryText& text, Xapian::QueryParser& parser, const Xapia
                        const Analyzer& analyzer, std::vector<std::string>& notes);
 
 // 4. The free words widened (expand.h): the body of the query, each word matched in the text
-// and, weighted `title_weight`, in the section titles (not with wildcards). A word quoted alone
+// and, weighted `title_weight`, in the section titles, and so each wildcard. A word quoted alone
 // stays as typed. For free words, the chapter-heading boost is widened the same way; otherwise
 // it is the parsed one.
 struct ExpandedQuery {
@@ -119,8 +117,8 @@ ExpandedQuery expand_query(const ParsedQuery& parsed, const QueryText& text, Exp
                            const ExpandOptions& options, double title_weight);
 
 // 5. What is ranked: the body (its wildcards expanded from the database's terms, the same over
-// any shards), boosted by exact and chapter-heading matches, and by section titles for
-// wildcards (the terms the index lacks left out, `known` remembering which); and the report
+// any shards), boosted by exact and chapter-heading matches (the terms the index lacks left
+// out, `known` remembering which); and the report
 // titles for the words only a report's title has (these leave expanded.unknown_words).
 Xapian::Query rank_query(const ParsedQuery& parsed, ExpandedQuery& expanded,
                          const Xapian::Database& db, const Analyzer& analyzer,

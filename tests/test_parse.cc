@@ -337,13 +337,11 @@ TEST_CASE(
     CHECK(p.free_words);
     CHECK_FALSE(p.wildcards);
     // Free words: the titles and headings are matched through the expanders (expand_query).
-    CHECK(p.title.empty());
     CHECK(p.chapter.empty());
 
     text = {"tortyr AND fängelse", false};
     p = rapportsok::parse_text(text, s.worker->parser(), s.db(), s.analyzer(), notes);
     CHECK_FALSE(p.free_words);
-    CHECK(p.title.empty());
     CHECK(terms_of(p.chapter).count(
         rapportsok::stemmed_term(stem, rapportsok::prefix::kChapterName)));
 
@@ -351,7 +349,6 @@ TEST_CASE(
     p = rapportsok::parse_text(text, s.worker->parser(), s.db(), s.analyzer(), notes);
     CHECK(p.wildcards);
     CHECK_FALSE(p.free_words);
-    CHECK_FALSE(p.title.empty());
     CHECK_FALSE(p.chapter.empty());
     CHECK(notes.empty());
 }
