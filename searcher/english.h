@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "indexer/common/english_stopwords.h"
+
 class Hunspell;
 
 namespace rapportsok {
@@ -48,9 +50,6 @@ struct GlossaryEntry {
 
 // The glossary's entries ("english = svenska; svenska" a line, # comments).
 std::vector<GlossaryEntry> parse_glossary(std::string_view text);
-
-// Whether a lowercase word is an English stopword ("of", "the", "against", "not").
-bool is_english_stopword(const std::string& lowercase_word);
 
 // The forms to look an English word up by: itself, without a genitive, its singular
 // ("children's" -> "children", "child"; "elections" -> "election").

@@ -487,7 +487,8 @@ Xapian::Query Expander::rewrite(const Xapian::Query& q) {
     }
     if (q.get_type() == Xapian::Query::OP_OR && options_.synonyms && leaf_words.size() > 1) {
         // "förenta nationerna" is a member of a group as a whole: add the others once.
-        for (const auto& key : groups().names_in(leaf_words))
+        // The query's words are compared as the names' keys are made, without stopwords.
+        for (const auto& key : groups().names_in(name_key(analyzer_, leaf_words)))
             subs.push_back(with_synonyms(key, Xapian::Query()));
     }
     subs.insert(subs.end(), expressions.begin(), expressions.end());

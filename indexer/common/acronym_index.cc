@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <tuple>
 
+#include "indexer/common/english_stopwords.h"
 #include "indexer/common/schema.h"
 #include "indexer/common/text.h"
 
@@ -31,10 +32,17 @@ std::vector<std::string> query_words(const Analyzer& analyzer, const std::string
 }
 
 std::vector<std::string> name_key(const Analyzer& analyzer, const std::vector<std::string>& words) {
-    std::vector<std::string> key;
-    for (const std::string& w : words)
-        if (!analyzer.is_stopword(w)) key.push_back(w);
-    return key;
+    // A name of several words is known by its words that carry meaning, in either language:
+    // "European Court of Human Rights" by "european court human rights", so that "court of
+    // human rights" finds it whether or not the query's "of" was left out. A one-word name is
+    // its word unless it is a Swedish stopword ("IS" stays).
+    std::vector<std::string> key, swedish;
+    for (const std::string& w : words) {
+        if (analyzer.is_stopword(w)) continue;
+        swedish.push_back(w);
+        if (!is_english_stopword(w)) key.push_back(w);
+    }
+    return words.size() == 1 || key.empty() ? swedish : key;
 }
 
 namespace {

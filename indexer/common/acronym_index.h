@@ -14,7 +14,8 @@ namespace rapportsok {
 // Lowercase words of a text as Xapian's query parser makes them (runs of letters and digits).
 std::vector<std::string> query_words(const Analyzer& analyzer, const std::string& text);
 
-// A name's words without stopwords: what a query's words are matched against.
+// A name's words without stopwords (Swedish ones, and English ones for a name of several words:
+// "Council of Europe" is council europe): what a query's words are matched against.
 std::vector<std::string> name_key(const Analyzer& analyzer, const std::vector<std::string>& words);
 
 // The index of an acronym list (a meta::kAcronyms value: [acronym, definition] pairs in the
