@@ -605,6 +605,13 @@ std::vector<Row> indexer_rows(const std::string& dir) {
          [](const testing::Run& r) { CHECK(r.out.empty()); }},
         {"--jobs", {"--jobs", "2", "--db", dir + "/db2", kSeedFile}, 0, summary},
         {"--memory", {"--memory", "64", "--db", dir + "/db3", kSeedFile}, 0, summary},
+        {"--shards",
+         {"--shards", "2", "--db", dir + "/db4", kSeedFile},
+         0,
+         [dir](const testing::Run& r) {
+             CHECK_THAT(r.out, Catch::Contains("in 2 shards"));
+             CHECK_THAT(testing::read_file(dir + "/db4/XAPIANDB"), Catch::Contains("auto shard1"));
+         }},
         // --watch runs until a signal: tests/test_sync.cc starts and stops it; here, that it
         // refuses what it cannot do.
         {"--watch",
