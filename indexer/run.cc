@@ -5,6 +5,7 @@
 #include <ostream>
 
 #include "indexer/common/schema.h"
+#include "indexer/common/text.h"
 
 using nlohmann::json;
 
@@ -22,10 +23,6 @@ long count_terms(const Xapian::Database& db) {
     long n = 0;
     for (auto it = db.allterms_begin(); it != db.allterms_end(); ++it) ++n;
     return n;
-}
-
-std::string plural(long n, const char* one, const char* many) {
-    return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
 }  // namespace

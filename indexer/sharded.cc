@@ -23,6 +23,7 @@
 #include "indexer/common/analysis.h"
 #include "indexer/common/errors.h"
 #include "indexer/common/schema.h"
+#include "indexer/common/text.h"
 #include "indexer/files.h"
 #include "indexer/read.h"
 #include "indexer/sync.h"
@@ -179,10 +180,6 @@ bool left_unlisted(const fs::path& dir) {
 }
 
 int worst(int a, int b) { return (a == 2 || b == 2) ? 2 : std::max(a, b); }
-
-std::string plural(long n, const char* one, const char* many) {
-    return std::to_string(n) + " " + (n == 1 ? one : many);
-}
 
 long count_terms(const Xapian::Database& db) {
     long n = 0;

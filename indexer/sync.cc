@@ -20,6 +20,7 @@
 #include "indexer/common/analysis.h"
 #include "indexer/common/errors.h"
 #include "indexer/common/schema.h"
+#include "indexer/common/text.h"
 
 namespace fs = std::filesystem;
 
@@ -53,10 +54,6 @@ void kill_point(const char* point) {
 SyncTarget target_of(const FileRef& f) { return {f.path, f.path, f.real, absolute_path(f.path)}; }
 
 namespace {
-
-std::string plural(long n, const char* one, const char* many) {
-    return std::to_string(n) + " " + (n == 1 ? one : many);
-}
 
 // A file unchanged by size and time is not read; that it can still be read is checked, so that
 // a sync and --check agree about a file that has become unreadable.

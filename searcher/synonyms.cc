@@ -38,8 +38,11 @@ std::vector<std::vector<std::string>> Synonyms::names_in(
     // The acronyms' names among the runs of two words or more, in the order of their first
     // group and member there.
     std::vector<std::tuple<size_t, int, std::vector<std::string>>> named;
+    // A run longer than the longest key is none: a query of 1,000 words looks up runs of at most
+    // that many words, not all half million of its runs.
     for (size_t from = 0; from < words.size(); ++from)
-        for (size_t to = from + 2; to <= words.size(); ++to) {
+        for (size_t to = from + 2; to <= std::min(words.size(), from + acronyms_.longest_key());
+             ++to) {
             std::vector<std::string> run(words.begin() + static_cast<long>(from),
                                          words.begin() + static_cast<long>(to));
             if (std::find(found.begin(), found.end(), run) != found.end()) continue;

@@ -138,6 +138,16 @@ TEST_CASE("the acronym index finds each key's groups in list order, as reading e
         CHECK(synonyms.names_in(q) == scan_names_in(all, q));
     }
     CHECK_FALSE(synonyms.names_in(queries[1]).empty());
+
+    // A long query (runs are looked up only as long as the longest key): names at its start, in
+    // the middle and at its very end are all found.
+    Words long_query;
+    for (int i = 0; i < 1500; ++i) long_query.push_back(i % 2 ? "utan" : "reportrar");
+    long_query.insert(long_query.begin() + 700, {"förenta", "nationerna"});
+    for (const char* w : {"europeiska", "unionen", "gemensamt"}) long_query.push_back(w);
+    CHECK(index.longest_key() >= 3);
+    CHECK(synonyms.names_in(long_query) == scan_names_in(all, long_query));
+    CHECK(synonyms.names_in(long_query).size() >= 3);
 }
 
 TEST_CASE("an acronym index made from another list is not taken for this one", "[unit][synonyms]") {

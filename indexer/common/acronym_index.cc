@@ -158,7 +158,12 @@ AcronymIndex::AcronymIndex(std::string data) : data_(std::move(data)) {
     for (size_t at = end + 1; at < data_.size();) {
         lines_.push_back(at);
         const size_t nl = data_.find('\n', at);
-        if (nl == std::string::npos || data_.find('\t', at) > nl) throw bad_index();
+        const size_t tab = data_.find('\t', at);
+        if (nl == std::string::npos || tab > nl) throw bad_index();
+        longest_key_ = std::max<size_t>(
+            longest_key_,
+            1 + static_cast<size_t>(std::count(data_.begin() + static_cast<long>(at),
+                                               data_.begin() + static_cast<long>(tab), ' ')));
         at = nl + 1;
     }
 }

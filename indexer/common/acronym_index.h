@@ -43,11 +43,14 @@ class AcronymIndex {
     // The groups with a member whose key is `key`, in list order, each once.
     std::vector<AcronymGroup> find(const std::vector<std::string>& key) const;
     size_t groups() const { return groups_; }
+    // The most words a key has (0 for none): a run of more words cannot be a key.
+    size_t longest_key() const { return longest_key_; }
 
   private:
     std::string data_;
     std::vector<size_t> lines_;  // where each line starts, in key order
     size_t groups_ = 0;
+    size_t longest_key_ = 0;
     std::string list_id_;  // of the list it was made from
 };
 

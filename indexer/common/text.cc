@@ -219,4 +219,8 @@ std::string hex64(uint64_t v) {
     return buf;
 }
 
+std::string plural(long n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
 }  // namespace rapportsok

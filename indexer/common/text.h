@@ -55,6 +55,10 @@ bool is_upper(char32_t cp);
 bool is_lower(char32_t cp);
 bool is_digit(char32_t cp);
 
+// A count and its noun for messages: plural(1, "file", "files") is "1 file", plural(3, ...) "3
+// files".
+std::string plural(long n, const char* one, const char* many);
+
 // 64-bit FNV-1a, stable across runs and machines (ids and content hashes are built from it).
 uint64_t fnv1a64(std::string_view bytes, uint64_t seed = 0xcbf29ce484222325ULL);
 std::string hex64(uint64_t v);
