@@ -2,6 +2,7 @@
 
 #include <string_view>
 
+#include "indexer/common/endings.h"
 #include "indexer/common/text.h"
 
 namespace rapportsok {
@@ -68,11 +69,7 @@ bool Decompounder::is_tail(const std::string& w) const {
     if (code_points(w) < kMinPart) return false;
     if (is_word(w)) return true;
     // Inflected forms the stemmer leaves apart from the base ("språket", "resurser").
-    static const char* const kEndings[] = {"arnas", "ernas", "ornas", "arna", "erna", "orna", "ens",
-                                           "ets",   "nas",   "ars",   "ers",  "ors",  "na",   "en",
-                                           "et",    "er",    "ar",    "or",   "ns",   "ts",   "n",
-                                           "t",     "s",     "e",     "a"};
-    for (const char* e : kEndings) {
+    for (const char* e : endings::kInflected) {
         std::string end(e);
         if (w.size() > end.size() + 3 && w.compare(w.size() - end.size(), end.size(), end) == 0 &&
             is_word(w.substr(0, w.size() - end.size())))

@@ -5,6 +5,7 @@
 
 #include "indexer/common/schema.h"
 #include "indexer/common/text.h"
+#include "indexer/common/words.h"
 
 namespace rapportsok {
 
@@ -26,29 +27,17 @@ struct Token {
 // Runs of letters and digits, as TermGenerator splits them (a hyphen or a colon splits).
 std::vector<Token> tokens(const std::string& text) {
     std::vector<Token> out;
-    size_t i = 0;
-    while (i < text.size()) {
-        size_t at = i;
-        char32_t c = next_code_point(text, i);
-        if (!(is_letter(c) || is_digit(c))) continue;
-        bool letters = is_letter(c);
-        size_t j = i;
-        while (j < text.size()) {
-            size_t k = j;
-            char32_t d = next_code_point(text, k);
-            if (!(is_letter(d) || is_digit(d))) break;
-            letters = letters && is_letter(d);
-            j = k;
-        }
-        Token t{fold_case(std::string_view(text).substr(at, j - at)), false, letters};
+    for_each_word(text, WordRule::kLettersDigits, [&](const WordSpan& w) {
+        Token t{fold_case(std::string_view(text).substr(w.begin, w.end - w.begin)), false,
+                w.letters};
+        const size_t j = w.end;
         if (j < text.size() && text[j] == '-') {
             const size_t after = j + 1;
             t.shortened = after >= text.size() || text[after] == ' ' || text[after] == ',' ||
                           text[after] == '\n';
         }
         out.push_back(std::move(t));
-        i = j;
-    }
+    });
     return out;
 }
 

@@ -14,26 +14,18 @@
 #include "indexer/align.h"
 #include "indexer/common/acronym_index.h"
 #include "indexer/common/text.h"
+#include "indexer/common/words.h"
 #include "indexer/shortened.h"
 
 namespace rapportsok {
 
 std::vector<std::string> lowercase_words(const std::string& text) {
     std::vector<std::string> out;
-    size_t i = 0;
-    while (i < text.size()) {
-        size_t at = i;
-        char32_t c = next_code_point(text, i);
-        if (!is_letter(c)) continue;
-        size_t j = i;
-        while (j < text.size()) {
-            size_t k = j;
-            if (!is_letter(next_code_point(text, k))) break;
-            j = k;
-        }
-        if (is_lower(c)) out.push_back(text.substr(at, j - at));
-        i = j;
-    }
+    for_each_word(text, WordRule::kLetters, [&](const WordSpan& w) {
+        size_t first = w.begin;
+        if (is_lower(next_code_point(text, first)))
+            out.push_back(text.substr(w.begin, w.end - w.begin));
+    });
     return out;
 }
 

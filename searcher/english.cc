@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "indexer/common/text.h"
+#include "indexer/common/words.h"
 
 namespace rapportsok {
 
@@ -40,26 +41,9 @@ bool file_exists(const std::string& path) {
     return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
-// Lowercase runs of letters, digits and apostrophes: "women's" stays one word.
+// Lowercase words with their inner apostrophes: "women's" stays one word.
 std::vector<std::string> english_words(const std::string& text) {
-    const std::string t = fold_case(text);
-    std::vector<std::string> out;
-    std::string w;
-    size_t i = 0;
-    while (i <= t.size()) {
-        size_t at = i;
-        char32_t c = i < t.size() ? next_code_point(t, i) : 0;
-        if (i > t.size()) i = t.size() + 1;
-        if (c != 0 && (is_letter(c) || is_digit(c) || (c == '\'' && !w.empty()))) {
-            w.append(t, at, i - at);
-            continue;
-        }
-        while (!w.empty() && w.back() == '\'') w.pop_back();
-        if (!w.empty()) out.push_back(w);
-        w.clear();
-        if (c == 0) break;
-    }
-    return out;
+    return split_words(fold_case(text), WordRule::kApostrophes);
 }
 
 }  // namespace

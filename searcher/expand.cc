@@ -4,19 +4,12 @@
 #include <functional>
 #include <utility>
 
+#include "indexer/common/endings.h"
 #include "indexer/common/schema.h"
 #include "indexer/common/text.h"
 #include "searcher/english.h"
 
 namespace rapportsok {
-
-namespace {
-
-// Endings of Swedish inflection that Snowball's stemmer does not always remove: the definite
-// -n/-t after a vowel ("miljön", "studiot"), genitive -s, and their combinations.
-const char* const kEndings[] = {"n", "t", "s", "ns", "ts", "en", "et", "na", "nas", "ens", "ets"};
-
-}  // namespace
 
 bool has_stemmed_term(const std::string& word) {
     if (word.empty()) return false;
@@ -52,12 +45,6 @@ bool ends_with(const std::string& w, const std::string& end) {
 }
 
 bool is_vowel(char c) { return std::string_view("aeiouy").find(c) != std::string_view::npos; }
-
-// Endings after which a noun, adjective or participle in -el, -er, -en has dropped its e
-// ("regl-er", "exempl-en", "vattn-et", "förbjudn-a").
-const char* const kAfterDroppedE[] = {"ar",  "er",    "or",    "a",     "e",    "et",
-                                      "en",  "na",    "arna",  "erna",  "orna", "ets",
-                                      "ens", "arnas", "ernas", "ornas", "as",   "es"};
 
 // Nouns whose plural changes the vowel: each group is one noun's forms, matched as the end of a
 // word ("tjänste-man", "tjänste-män").
@@ -97,7 +84,7 @@ std::vector<std::string> inflection_candidates(const std::string& w) {
     if (length < 3) return out;
     // Short words take only endings of two letters or more: "val" finds "valet", but a single
     // letter makes another word of them too often ("val", "vals").
-    for (const char* e : kEndings) {
+    for (const char* e : endings::kDefiniteGenitive) {
         const std::string end(e);
         if (length == 3 && end.size() < 2) continue;
         add(w + end);
@@ -127,9 +114,9 @@ std::vector<std::string> inflection_candidates(const std::string& w) {
     if ((last == 'l' || last == 'r' || last == 'n') && w[w.size() - 2] == 'e' &&
         !is_vowel(w[w.size() - 3]) && has_vowel(w.substr(0, w.size() - 2))) {
         const std::string base = w.substr(0, w.size() - 2) + last;
-        for (const char* e : kAfterDroppedE) add(base + e);
+        for (const char* e : endings::kAfterDroppedE) add(base + e);
     }
-    for (const char* e : kAfterDroppedE) {
+    for (const char* e : endings::kAfterDroppedE) {
         const std::string end(e);
         if (!ends_with(w, end) || w.size() < end.size() + 3) continue;
         const std::string stem = w.substr(0, w.size() - end.size());
@@ -139,7 +126,7 @@ std::vector<std::string> inflection_candidates(const std::string& w) {
             has_vowel(stem.substr(0, stem.size() - 1))) {
             const std::string base = stem.substr(0, stem.size() - 1) + "e" + c;
             add(base);
-            for (const char* e2 : kEndings) add(base + e2);
+            for (const char* e2 : endings::kDefiniteGenitive) add(base + e2);
         }
     }
     return out;

@@ -9,6 +9,7 @@
 #include "indexer/common/errors.h"
 #include "indexer/common/schema.h"
 #include "indexer/common/text.h"
+#include "indexer/common/words.h"
 #include "searcher/worker.h"
 
 namespace rapportsok {
@@ -89,18 +90,8 @@ std::vector<std::string> split_ws(const std::string& s) {
 // NEAR ...) go: the query as plain words. An operator searched as a word would match "or" in an
 // English title, or be translated.
 std::string plain_words(const std::string& s) {
-    std::string letters;
-    size_t i = 0;
-    while (i < s.size()) {
-        size_t at = i;
-        char32_t c = next_code_point(s, i);
-        if (is_letter(c) || is_digit(c))
-            letters.append(s, at, i - at);
-        else
-            letters += ' ';
-    }
     std::string out;
-    for (const std::string& w : split_ws(letters))
+    for (const std::string& w : split_words(s, WordRule::kLettersDigits))
         if (!is_operator(w)) out += (out.empty() ? "" : " ") + w;
     return out;
 }
@@ -789,28 +780,20 @@ HighlightTerms highlight_terms(const ParsedQuery& parsed, const ExpandedQuery& e
 
 std::string in_users_case(const std::string& query, const std::string& word,
                           const std::string& suggestion) {
-    // The query's words as typed, their case kept: runs of letters and digits.
+    // The query's words as typed, their case kept.
     const std::string typed_word = nfc(word);
-    size_t i = 0;
-    while (i < query.size()) {
-        size_t start = i, end = i;
+    std::vector<WordSpan> words;
+    for_each_word(query, WordRule::kLettersDigits, [&](const WordSpan& w) { words.push_back(w); });
+    for (const WordSpan& w : words) {
+        const std::string_view typed = std::string_view(query).substr(w.begin, w.end - w.begin);
+        if (fold_case(nfc(typed)) != fold_case(typed_word)) continue;
         bool upper_first = false, all_upper = true;
         size_t letters = 0;
-        while (end < query.size()) {
-            size_t k = end;
-            char32_t c = next_code_point(query, k);
-            if (!(is_letter(c) || is_digit(c))) break;
+        for (size_t k = 0; k < typed.size(); ++letters) {
+            const char32_t c = next_code_point(typed, k);
             if (letters == 0) upper_first = is_upper(c);
             all_upper = all_upper && !is_lower(c);
-            ++letters;
-            end = k;
         }
-        if (end == start) {
-            next_code_point(query, i);
-            continue;
-        }
-        i = end;
-        if (fold_case(nfc(query.substr(start, end - start))) != fold_case(typed_word)) continue;
         if (!upper_first) return suggestion;
         std::string out;
         size_t k = 0;

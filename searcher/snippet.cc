@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "indexer/common/text.h"
+#include "indexer/common/words.h"
 
 namespace rapportsok {
 
@@ -116,39 +117,11 @@ bool Highlighter::matches(const std::string& w) const { return strength(w) > 0; 
 
 namespace {
 
-// A letter or digit; ASCII, most of any text, without a call into ICU.
-inline bool word_char(char32_t c) {
-    if (c < 0x80) return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-    return is_letter(c) || is_digit(c);
-}
-
-inline char32_t next_char(const std::string& text, size_t& i) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c < 0x80) {
-        ++i;
-        return c;
-    }
-    return next_code_point(text, i);
-}
-
-// Words as Xapian's TermGenerator sees them: runs of letters and digits.
+// The words of text[begin, end) the highlighter looks at: f(b, e) with offsets into text.
 template <typename F>
-void for_each_word(const std::string& text, size_t begin, size_t end, F&& f) {
-    size_t i = begin;
-    while (i < end) {
-        size_t at = i;
-        char32_t c = next_char(text, i);
-        if (!word_char(c)) continue;
-        size_t j = i;
-        while (j < end) {
-            size_t k = j;
-            char32_t d = next_char(text, k);
-            if (!(word_char(d) || d == 0x2019 || d == '\'')) break;
-            j = k;
-        }
-        f(at, j);
-        i = j;
-    }
+void words_in(const std::string& text, size_t begin, size_t end, F&& f) {
+    for_each_word(std::string_view(text).substr(begin, end - begin), WordRule::kApostrophes,
+                  [&](const WordSpan& w) { f(begin + w.begin, begin + w.end); });
 }
 
 struct Sentence {
@@ -170,7 +143,7 @@ std::vector<std::pair<size_t, size_t>> Highlighter::find(const std::string& text
 std::vector<std::pair<size_t, size_t>> Highlighter::find_in(const std::string& text, size_t begin,
                                                             size_t end) const {
     std::vector<std::pair<size_t, size_t>> out;
-    for_each_word(text, begin, end, [&](size_t b, size_t e) {
+    words_in(text, begin, end, [&](size_t b, size_t e) {
         if (strength_as_written(std::string_view(text).substr(b, e - b)) > 0)
             out.emplace_back(b - begin, e - begin);
     });
@@ -194,7 +167,7 @@ Snippet make_snippet(const std::string& text, const Highlighter& hl, size_t max_
     for (size_t k = 0; k < ss.size(); ++k) {
         seen.clear();
         int score = 0;
-        for_each_word(text, ss[k].begin, ss[k].end, [&](size_t b, size_t e) {
+        words_in(text, ss[k].begin, ss[k].end, [&](size_t b, size_t e) {
             const std::string_view word = std::string_view(text).substr(b, e - b);
             int s = hl.strength_as_written(word);
             if (!s) return;

@@ -230,3 +230,14 @@ TEST_CASE("Highlighter finds capitalised and inflected forms, and words of other
     for (const char* w : {"domstolarnas", "överklagandenas", "tortyrens", "arbetsmiljön"})
         CHECK(analyzer().stem(w).compare(0, 3, std::string(w), 0, 3) == 0);
 }
+
+TEST_CASE("regression: a word in single quotes or with a genitive apostrophe is highlighted",
+          "[unit][regression]") {
+    // The highlighter's words took an apostrophe at their end ("tortyr'", "Mats'"), which no
+    // term is: the passage was found by the word and showed it unmarked.
+    Highlighter hl = for_words({"tortyr", "mats"});
+    const std::string text = "Förbudet mot 'tortyr' och \u2019tortyr\u2019 gäller Mats' bok.";
+    CHECK(marked(text, hl.find(text)) == std::vector<std::string>{"tortyr", "tortyr", "Mats"});
+    Snippet s = make_snippet(text, hl);
+    CHECK(marked(s.text, s.highlights) == std::vector<std::string>{"tortyr", "tortyr", "Mats"});
+}

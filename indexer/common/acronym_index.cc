@@ -7,28 +7,12 @@
 #include "indexer/common/english_stopwords.h"
 #include "indexer/common/schema.h"
 #include "indexer/common/text.h"
+#include "indexer/common/words.h"
 
 namespace rapportsok {
 
 std::vector<std::string> query_words(const Analyzer& analyzer, const std::string& text) {
-    std::string t = fold_case(analyzer.prepare(text));
-    std::vector<std::string> out;
-    size_t i = 0;
-    while (i < t.size()) {
-        size_t at = i;
-        char32_t c = next_code_point(t, i);
-        if (!(is_letter(c) || is_digit(c))) continue;
-        size_t j = i;
-        while (j < t.size()) {
-            size_t k = j;
-            char32_t d = next_code_point(t, k);
-            if (!(is_letter(d) || is_digit(d))) break;
-            j = k;
-        }
-        out.push_back(t.substr(at, j - at));
-        i = j;
-    }
-    return out;
+    return split_words(fold_case(analyzer.prepare(text)), WordRule::kLettersDigits);
 }
 
 std::vector<std::string> name_key(const Analyzer& analyzer, const std::vector<std::string>& words) {

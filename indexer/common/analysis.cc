@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "indexer/common/endings.h"
 #include "indexer/common/schema.h"
 #include "indexer/common/text.h"
 
@@ -47,10 +48,7 @@ Analyzer::Analyzer() : stem_(new SnowballStem()) {
 }
 
 static bool genitive_suffix(std::string_view s) {
-    // Swedish endings written after a colon on abbreviations: EU:s, FN:s, OSSE:s, 1800-talet:s.
-    static const char* const kEndings[] = {"s",   "n",  "en", "ns", "ens", "et", "ets", "na",
-                                           "nas", "ar", "er", "or", "e",   "a",  "t"};
-    for (const char* e : kEndings)
+    for (const char* e : endings::kAfterColon)
         if (s == e) return true;
     return false;
 }
