@@ -1,10 +1,8 @@
 #include "searcher/english.h"
 
 #include <sys/stat.h>
-#include <zlib.h>
 
 #include <algorithm>
-#include <fstream>
 #include <hunspell/hunspell.hxx>
 #include <set>
 #include <utility>
@@ -17,19 +15,6 @@ namespace rapportsok {
 extern const std::string_view kGlossaryText;
 
 namespace {
-
-// dictd's base64 numbers: offsets and lengths in the .index file.
-size_t b64(const std::string& s) {
-    static const std::string kDigits =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    size_t n = 0;
-    for (char c : s) {
-        size_t d = kDigits.find(c);
-        if (d == std::string::npos) return std::string::npos;
-        n = n * 64 + d;
-    }
-    return n;
-}
 
 std::string trim(const std::string& s) {
     size_t b = s.find_first_not_of(" \t"), e = s.find_last_not_of(" \t");
@@ -152,9 +137,9 @@ EnglishDictionary::EnglishDictionary(const std::string& prefix, const std::strin
 
 EnglishDictionary::EnglishDictionary(const std::string& prefix, const std::string& swedish_prefix,
                                      std::string_view glossary)
-    : glossary_(parse_glossary(glossary)),
+    : freedict_(std::make_unique<DictdFile>(prefix)),
+      glossary_(parse_glossary(glossary)),
       swedish_(std::make_unique<SwedishLexicon>(swedish_prefix)) {
-    load_freedict(prefix);
     index_glossary();
 }
 
@@ -168,33 +153,9 @@ void EnglishDictionary::index_glossary() {
     }
 }
 
-void EnglishDictionary::load_freedict(const std::string& prefix) {
-    std::ifstream index(prefix + ".index");
-    gzFile dz = gzopen((prefix + ".dict.dz").c_str(), "rb");
-    if (!index || !dz) {
-        if (dz) gzclose(dz);
-        return;
-    }
-    char buf[65536];
-    int n;
-    while ((n = gzread(dz, buf, sizeof buf)) > 0) dict_.append(buf, static_cast<size_t>(n));
-    gzclose(dz);
-    std::string line;
-    while (std::getline(index, line)) {
-        size_t t1 = line.find('\t'), t2 = line.find('\t', t1 + 1);
-        if (t1 == std::string::npos || t2 == std::string::npos) continue;
-        size_t off = b64(line.substr(t1 + 1, t2 - t1 - 1)), len = b64(line.substr(t2 + 1));
-        if (off == std::string::npos || len == std::string::npos || off + len > dict_.size())
-            continue;
-        entries_.emplace(line.substr(0, t1), std::make_pair(off, len));
-    }
-}
-
 std::vector<std::string> EnglishDictionary::lookup(const std::string& head) const {
     std::vector<std::string> out;
-    auto [from, to] = entries_.equal_range(head);
-    for (auto it = from; it != to; ++it) {
-        std::string entry = dict_.substr(it->second.first, it->second.second);
+    for (const std::string& entry : freedict_->entries(head)) {
         size_t nl = entry.find('\n');  // the first line is the headword and its pronunciation
         std::string body = nl == std::string::npos ? "" : entry.substr(nl + 1);
         size_t start = 0;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "indexer/common/english_stopwords.h"
+#include "searcher/dictd.h"
 
 class Hunspell;
 
@@ -57,8 +58,9 @@ std::vector<std::string> english_base_forms(const std::string& lowercase_word);
 
 class EnglishDictionary {
   public:
-    // Reads PREFIX.index and PREFIX.dict.dz (no FreeDict translations when they are missing),
-    // the compiled-in glossary, and hunspell-sv from swedish_prefix (.aff, .dic).
+    // Opens PREFIX.index and PREFIX.dict.dz (no FreeDict translations when they are missing;
+    // they are read by look-up, DictdFile), reads the compiled-in glossary, and hunspell-sv
+    // from swedish_prefix (.aff, .dic) when first asked.
     explicit EnglishDictionary(const std::string& prefix = "/usr/share/dictd/freedict-eng-swe",
                                const std::string& swedish_prefix = "/usr/share/hunspell/sv_SE");
     // The same with a glossary of one's own (tests).
@@ -66,7 +68,7 @@ class EnglishDictionary {
                       std::string_view glossary);
 
     // Whether FreeDict's files were read (the glossary is always there).
-    bool available() const { return !entries_.empty(); }
+    bool available() const { return freedict_->available(); }
 
     // Swedish translations of an English word: the glossary's for its first base form that is
     // a one-word entry; failing that, FreeDict's for its first base form that is a headword.
@@ -86,11 +88,9 @@ class EnglishDictionary {
     const std::vector<GlossaryEntry>& glossary_entries() const { return glossary_; }
 
   private:
-    void load_freedict(const std::string& prefix);
     void index_glossary();
     std::vector<std::string> lookup(const std::string& headword) const;
-    std::string dict_;                                               // the uncompressed text
-    std::multimap<std::string, std::pair<size_t, size_t>> entries_;  // headword -> offset, length
+    std::unique_ptr<DictdFile> freedict_;  // held so that a dictionary can be moved
     std::vector<GlossaryEntry> glossary_;
     std::map<std::string, size_t> single_;              // one-word entry -> its index
     std::multimap<std::string, size_t> by_first_word_;  // an expression's first key word

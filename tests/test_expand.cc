@@ -5,7 +5,9 @@
 #include <xapian.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <fstream>
 #include <set>
 #include <string>
 #include <vector>
@@ -75,6 +77,52 @@ std::string write_dictionary(const testing::TempDir& dir,
             static_cast<int>(text.size()));
     gzclose(dz);
     return prefix;
+}
+
+// The same text as dictzip writes it (dictd's random-access gzip): deflated in chunks of
+// chunk_length bytes, each flushed in full, their compressed sizes in the header's "RA" field.
+void write_dictzip(const std::string& path, const std::string& text, size_t chunk_length) {
+    z_stream zs{};
+    REQUIRE(deflateInit2(&zs, 9, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) == Z_OK);
+    std::string data;
+    std::vector<size_t> sizes;
+    for (size_t at = 0; at < text.size(); at += chunk_length) {
+        const size_t n = std::min(chunk_length, text.size() - at);
+        zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data() + at));
+        zs.avail_in = static_cast<uInt>(n);
+        const size_t before = data.size();
+        const int flush = at + n == text.size() ? Z_FINISH : Z_FULL_FLUSH;
+        do {
+            unsigned char out[4096];
+            zs.next_out = out;
+            zs.avail_out = sizeof out;
+            deflate(&zs, flush);
+            data.append(reinterpret_cast<char*>(out), sizeof out - zs.avail_out);
+        } while (zs.avail_out == 0);
+        sizes.push_back(data.size() - before);
+    }
+    deflateEnd(&zs);
+    auto le16 = [](std::string& s, size_t v) {
+        s += static_cast<char>(v & 0xff);
+        s += static_cast<char>((v >> 8) & 0xff);
+    };
+    std::string ra;
+    le16(ra, 1);
+    le16(ra, chunk_length);
+    le16(ra, sizes.size());
+    for (size_t n : sizes) le16(ra, n);
+    std::string extra = "RA";
+    le16(extra, ra.size());
+    extra += ra;
+    // FEXTRA and FNAME, as dictzip sets them.
+    std::string file = {'\x1f', '\x8b', 8, 4 | 8, 0, 0, 0, 0, 2, 3};
+    le16(file, extra.size());
+    file += extra + "eng-swe.dict" + std::string(1, '\0') + data;
+    const uLong crc =
+        crc32(0, reinterpret_cast<const Bytef*>(text.data()), static_cast<uInt>(text.size()));
+    for (int k = 0; k < 4; ++k) file += static_cast<char>((crc >> (8 * k)) & 0xff);
+    for (int k = 0; k < 4; ++k) file += static_cast<char>((text.size() >> (8 * k)) & 0xff);
+    std::ofstream(path, std::ios::binary) << file;
 }
 
 // What an expander needs, on the fixture's index; the synonym groups and the dictionary given,
@@ -332,6 +380,57 @@ TEST_CASE("English dictionary: missing or damaged files translate nothing", "[un
     const rapportsok::EnglishDictionary partial(prefix);
     CHECK(partial.freedict("prison") == std::vector<std::string>{"fängelse"});
     CHECK(partial.freedict("bogus").empty());
+}
+
+TEST_CASE("English dictionary: a dictzip text is read chunk by chunk, entries across chunks",
+          "[unit][english]") {
+    testing::TempDir dir;
+    const std::vector<std::pair<std::string, std::string>> entries = {
+        {"child", "1. barn (litet)\n2. avkomma; telning"},
+        {"court", "domstol, rätt"},
+        {"court", "gård"},  // a second entry for the same headword, read after the first
+        {"election", "val"},
+        {"prison", "fängelse"}};
+    const std::string prefix = write_dictionary(dir, entries);
+    std::string text;
+    for (const auto& [head, body] : entries) text += head + " /pron/\n" + body + "\n";
+    const std::vector<std::string> words = {"child",  "court",     "election",
+                                            "prison", "elections", "bogus"};
+    std::vector<std::vector<std::string>> from_gzip;
+    {
+        const rapportsok::EnglishDictionary gzipped(prefix);
+        for (const std::string& w : words) from_gzip.push_back(gzipped.freedict(w));
+    }
+    // Chunks of 16 bytes: no entry starts and ends in one chunk.
+    write_dictzip(prefix + ".dict.dz", text, 16);
+    const rapportsok::EnglishDictionary chunked(prefix);
+    REQUIRE(chunked.available());
+    for (size_t k = 0; k < words.size(); ++k) CHECK(chunked.freedict(words[k]) == from_gzip[k]);
+    CHECK(chunked.freedict("court") == std::vector<std::string>{"domstol", "rätt", "gård"});
+    const rapportsok::DictdFile file(prefix);
+    CHECK(file.entries("prison") == std::vector<std::string>{"prison /pron/\nfängelse\n"});
+    CHECK(file.entries("court").size() == 2);
+    CHECK(file.entries("cour").empty());
+    CHECK(file.entries("").empty());
+    // An entry said to reach past the text's end is left out, whichever chunk it starts in.
+    dir.write("eng-swe.index", "child\tA\t" + base64(text.size() + 1) + "\nprison\t" +
+                                   base64(text.size() - 9) + "\tK\n");
+    const rapportsok::DictdFile past(prefix);
+    CHECK(past.entries("child").empty());
+    CHECK(past.entries("prison").empty());
+}
+
+TEST_CASE("English dictionary: an index in dictfmt's order, not bytewise, is still searched",
+          "[unit][english]") {
+    testing::TempDir dir;
+    // dictfmt sorts ignoring case: "Zebra" after "apple", though 'Z' comes before 'a'.
+    const std::string prefix =
+        write_dictionary(dir, {{"apple", "äpple"}, {"mango", "mango"}, {"Zebra", "zebra"}});
+    const rapportsok::DictdFile file(prefix);
+    CHECK(file.entries("Zebra") == std::vector<std::string>{"Zebra /pron/\nzebra\n"});
+    CHECK(file.entries("apple") == std::vector<std::string>{"apple /pron/\näpple\n"});
+    CHECK(file.entries("mango").size() == 1);
+    CHECK(file.entries("zebra").empty());
 }
 
 // ---- Spelling correction
