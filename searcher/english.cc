@@ -1,10 +1,16 @@
 #include "searcher/english.h"
 
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
+#include <fstream>
 #include <hunspell/hunspell.hxx>
 #include <set>
+#include <sstream>
 #include <utility>
 
 #include "indexer/common/text.h"
@@ -37,35 +43,135 @@ std::vector<std::string> english_words(const std::string& text) {
 
 SwedishLexicon::SwedishLexicon(std::string prefix) : prefix_(std::move(prefix)) {}
 
-SwedishLexicon::~SwedishLexicon() = default;
+SwedishLexicon::~SwedishLexicon() {
+    if (dic_) ::munmap(const_cast<char*>(dic_), dic_size_);
+}
 
-void SwedishLexicon::load() const {
-    std::call_once(loaded_, [&] {
+void SwedishLexicon::open() const {
+    std::call_once(opened_, [&] {
         const std::string aff = prefix_ + ".aff", dic = prefix_ + ".dic";
-        if (file_exists(aff) && file_exists(dic))
-            hunspell_ = std::make_unique<Hunspell>(aff.c_str(), dic.c_str());
+        available_ = file_exists(aff) && file_exists(dic);
+        if (!available_) return;
+        // The directives that decide how Hunspell reads an entry of the word list.
+        std::ifstream in(aff);
+        std::string line;
+        bool plain = false;
+        while (std::getline(in, line)) {
+            std::istringstream fields(line);
+            std::string name, value;
+            fields >> name >> value;
+            if (name == "SET") plain = value == "UTF-8";
+            if (name == "FLAG" || name == "AF" || name == "IGNORE" || name == "ICONV" ||
+                name == "COMPLEXPREFIXES" || name == "WARN" || name == "FORBIDWARN")
+                return;  // flags or words read otherwise: every word goes to Hunspell
+            // One-byte flags: Hunspell takes a directive's first byte as its flag.
+            const int flag = value.empty() ? -1 : static_cast<unsigned char>(value[0]);
+            if (name == "FORBIDDENWORD") forbidden_ = flag;
+            if (name == "NEEDAFFIX") needaffix_ = flag;
+            if (name == "ONLYINCOMPOUND") onlyincompound_ = flag;
+        }
+        if (!plain) return;
+        const int fd = ::open(dic.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) return;
+        struct stat st;
+        if (::fstat(fd, &st) == 0 && st.st_size > 0) {
+            void* p =
+                ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+            if (p != MAP_FAILED) {
+                dic_ = static_cast<const char*>(p);
+                dic_size_ = static_cast<size_t>(st.st_size);
+            }
+        }
+        ::close(fd);
     });
 }
 
-bool SwedishLexicon::available() const {
-    load();
-    return hunspell_ != nullptr;
+// Hunspell's spell() of a lowercase word without dots or blanks at its ends looks the word up
+// first: the first line of the .dic with it as its word decides whether it is forbidden, and
+// any of those lines without NEEDAFFIX or ONLYINCOMPOUND makes it a word. Anything less plain
+// (an affix to strip, a compound, a line with a morphological field) is Hunspell's to say.
+SwedishLexicon::Entry SwedishLexicon::entry(const std::string& w) const {
+    if (!dic_) return Entry::kAskHunspell;
+    // Lowercase letters Hunspell reads as such: ASCII and Latin-1's, a letter first.
+    for (size_t i = 0; i < w.size(); ++i) {
+        const unsigned char c = static_cast<unsigned char>(w[i]);
+        if ((c >= 'a' && c <= 'z') || (i > 0 && ((c >= '0' && c <= '9') || c == '-'))) continue;
+        // U+00DF..U+00FF but U+00F7: C3 9F..C3 BF
+        if (c == 0xC3 && i + 1 < w.size()) {
+            const unsigned char d = static_cast<unsigned char>(w[i + 1]);
+            if (d >= 0x9F && d <= 0xBF && d != 0xB7) {
+                ++i;
+                continue;
+            }
+        }
+        return Entry::kAskHunspell;
+    }
+    if (w.empty() || w.back() == '-') return Entry::kAskHunspell;
+    const std::string needle = "\n" + w;
+    bool first = true;
+    for (size_t at = 0; at < dic_size_;) {
+        const void* hit = ::memmem(dic_ + at, dic_size_ - at, needle.data(), needle.size());
+        if (!hit) break;
+        const size_t start = static_cast<const char*>(hit) - dic_ + 1, end = start + w.size();
+        at = end;
+        const char next = end < dic_size_ ? dic_[end] : '\n';
+        if (next != '/' && next != '\n') {
+            if (next == ' ' || next == '\t' || next == '\r' || next == '\\')
+                return Entry::kAskHunspell;  // a field after the word, or a word with a blank
+            continue;                        // a longer word
+        }
+        std::string_view flags;
+        if (next == '/') {
+            const char* nl =
+                static_cast<const char*>(std::memchr(dic_ + end, '\n', dic_size_ - end));
+            const size_t stop = nl ? static_cast<size_t>(nl - dic_) : dic_size_;
+            flags = std::string_view(dic_ + end + 1, stop - end - 1);
+            if (flags.find_first_of(" \t\r/\\") != std::string_view::npos)
+                return Entry::kAskHunspell;
+        }
+        auto has = [&](int flag) {
+            return flag >= 0 && flags.find(static_cast<char>(flag)) != std::string_view::npos;
+        };
+        if (first && has(forbidden_)) return Entry::kAskHunspell;
+        first = false;
+        if (!has(needaffix_) && !has(onlyincompound_)) return Entry::kAccepted;
+    }
+    return Entry::kAskHunspell;
 }
 
+Hunspell& SwedishLexicon::hunspell() const {
+    std::call_once(loaded_, [&] {
+        const std::string aff = prefix_ + ".aff", dic = prefix_ + ".dic";
+        hunspell_ = std::make_unique<Hunspell>(aff.c_str(), dic.c_str());
+    });
+    return *hunspell_;
+}
+
+bool SwedishLexicon::available() const {
+    open();
+    return available_;
+}
+
+bool SwedishLexicon::hunspell_read() const { return hunspell_ != nullptr; }
+
 bool SwedishLexicon::knows(const std::string& w) const {
-    load();
-    if (!hunspell_) return true;
+    open();
+    if (!available_) return true;
     if (w.empty() || w.size() > 100) return false;
+    if (entry(w) == Entry::kAccepted) return true;
+    Hunspell& h = hunspell();
     std::lock_guard<std::mutex> lock(mutex_);
-    return hunspell_->spell(w);
+    return h.spell(w);
 }
 
 std::string SwedishLexicon::root(const std::string& w) const {
-    load();
-    if (!hunspell_ || w.empty() || w.size() > 100) return "";
+    open();
+    if (!available_ || w.empty() || w.size() > 100) return "";
+    if (entry(w) == Entry::kAccepted) return "";  // its own entry: Hunspell gives no root
+    Hunspell& h = hunspell();
     std::lock_guard<std::mutex> lock(mutex_);
     std::string root;
-    if (!hunspell_->spell(w, nullptr, &root)) return "";
+    if (!h.spell(w, nullptr, &root)) return "";
     return root == w ? "" : root;
 }
 

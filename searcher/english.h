@@ -20,9 +20,10 @@ class Hunspell;
 namespace rapportsok {
 
 // Whether hunspell-sv knows a word (its affixes and compound rules applied): "kvinnorna" and
-// "valfusk" are Swedish, "women" and "integrasjon" are not. Read when first asked (a quarter of
-// a second); without the dictionary installed every word counts as Swedish (no rule then treats
-// a word as foreign).
+// "valfusk" are Swedish, "women" and "integrasjon" are not. A word that is an entry of the word
+// list as it stands is told from the .dic alone (the way Hunspell's own look-up reads it); any
+// other word needs Hunspell, read when first needed (a third of a second). Without the
+// dictionary installed every word counts as Swedish (no rule then treats a word as foreign).
 class SwedishLexicon {
   public:
     explicit SwedishLexicon(std::string prefix = "/usr/share/hunspell/sv_SE");
@@ -33,11 +34,24 @@ class SwedishLexicon {
     // "kvinnojourer": "kvinnojour"); empty for a word it does not know, or that is its own
     // entry ("valfusk"), or without the dictionary.
     std::string root(const std::string& lowercase_word) const;
+    // Whether Hunspell itself has been read (tests: an entry is known without it).
+    bool hunspell_read() const;
 
   private:
-    void load() const;
+    // What the .dic says of a word: an entry Hunspell accepts as it stands, or ask Hunspell.
+    enum class Entry { kAccepted, kAskHunspell };
+    void open() const;
+    Entry entry(const std::string& w) const;
+    Hunspell& hunspell() const;
     std::string prefix_;
-    mutable std::once_flag loaded_;
+    mutable std::once_flag opened_, loaded_;
+    mutable bool available_ = false;
+    // The .dic, mapped, when the .aff lets an entry be read without Hunspell (one-byte flags,
+    // no aliases, no ignored or converted characters), with the flags that make an entry
+    // no word of its own.
+    mutable const char* dic_ = nullptr;
+    mutable size_t dic_size_ = 0;
+    mutable int forbidden_ = -1, needaffix_ = -1, onlyincompound_ = -1;
     mutable std::unique_ptr<Hunspell> hunspell_;
     mutable std::mutex mutex_;  // Hunspell's look-ups are not documented as thread-safe
 };

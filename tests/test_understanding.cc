@@ -3,6 +3,8 @@
 // End to end on the seed report and on small fixture reports; mappings table-driven.
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <fstream>
+#include <hunspell/hunspell.hxx>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
@@ -10,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "indexer/common/text.h"
 #include "searcher/english.h"
 #include "searcher/expand.h"
 #include "searcher/parse.h"
@@ -433,6 +436,64 @@ TEST_CASE("hunspell-sv says which words are Swedish", "[unit][english]") {
         INFO(word);
         CHECK(sv.knows(word) == swedish);
     }
+}
+
+// The lexicon answers for a word that is an entry of sv_SE.dic from the .dic itself; its answers
+// must be Hunspell's, for entries (plain, forbidden, only in compounds, needing an affix, with a
+// homonym) and for the words made from them, which go to Hunspell.
+TEST_CASE("hunspell-sv's entries are read from its word list as Hunspell reads them",
+          "[unit][english]") {
+    const std::string prefix = "/usr/share/hunspell/sv_SE";
+    const rapportsok::SwedishLexicon sv(prefix);
+    REQUIRE(sv.available());
+    // A plain entry, known without reading Hunspell (a third of a second).
+    CHECK(sv.knows("registrering"));
+    CHECK(sv.root("registrering").empty());
+    CHECK_FALSE(sv.hunspell_read());
+
+    std::ifstream dic(prefix + ".dic");
+    REQUIRE(dic);
+    std::vector<std::string> words;
+    std::string line;
+    std::getline(dic, line);  // the number of entries
+    for (size_t n = 0; std::getline(dic, line); ++n) {
+        const std::string word = line.substr(0, line.find_first_of("/\t "));
+        const std::string flags =
+            line.find('/') == std::string::npos ? "" : line.substr(line.find('/') + 1);
+        // One in 40 of the entries flagged as no word alone (forbidden, only in compounds,
+        // needing an affix), one in 600 of the others.
+        const bool flagged = flags.find_first_of("%Z") != std::string::npos ||
+                             flags.find("\xC2\xA4") != std::string::npos;
+        if (n % (flagged ? 40 : 600) == 0) {
+            words.push_back(word);
+            if (word.size() > 3) {
+                words.push_back(word + "en");
+                words.push_back(word + "ar");
+                words.push_back(word + "s");
+                words.push_back(word.substr(0, word.size() - 1));
+            }
+        }
+    }
+    REQUIRE(words.size() > 1000);
+    // Forbidden (affärsvärden), only in compounds (abnorm), needing an affix (antigen).
+    for (const char* w :
+         {"kvinnorna", "valfusk", "kvinnojourer", "fängslade", "women", "integrasjon",
+          "affärsvärden", "abnorm", "antigen", "abborr-", "café", "3d", "x-axel"})
+        words.push_back(w);
+
+    Hunspell reference((prefix + ".aff").c_str(), (prefix + ".dic").c_str());
+    size_t differ = 0;
+    for (std::string w : words) {
+        w = rapportsok::fold_case(w);
+        std::string root;
+        const bool known = w.size() <= 100 && reference.spell(w, nullptr, &root);
+        const std::string expected_root = !known || root == w ? "" : root;
+        if (sv.knows(w) != known || sv.root(w) != expected_root) {
+            UNSCOPED_INFO(w << ": Hunspell says " << known << " " << expected_root);
+            ++differ;
+        }
+    }
+    CHECK(differ == 0);
 }
 
 TEST_CASE("multi-word English is translated whole: freedom of assembly, rule of law",
