@@ -9,6 +9,7 @@
 #include <random>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "indexer/acronyms.h"
 #include "indexer/align.h"
@@ -142,7 +143,10 @@ bool only_moved(const Passage& a, const Passage& b) {
 }  // namespace
 
 IndexWriter::IndexWriter(Xapian::WritableDatabase& db, const Analyzer& analyzer)
-    : db_(db), analyzer_(analyzer), fresh_(db.get_doccount() == 0) {
+    : db_(db),
+      analyzer_(analyzer),
+      fresh_(db.get_doccount() == 0),
+      same_analysis_(db.get_metadata(meta::kAnalysis) == analyzer.fingerprint()) {
     analyzer_.configure(tg_);
 }
 
@@ -311,11 +315,11 @@ void IndexWriter::sync_file(const Report& report, const FileRecord& record, Sync
     r.passages = static_cast<long>(report.passages.size());
     r.title = report.title;
     r.chapters = report.chapters;
+    std::unordered_set<std::string> defined;  // each acronym once, its first definition
     for (const Passage& p : report.passages)
         for (auto& a : find_acronyms(p.text))
-            if (std::none_of(r.acronyms.begin(), r.acronyms.end(),
-                             [&](const auto& x) { return x.first == a.first; }))
-                r.acronyms.push_back(a);
+            if (defined.insert(a.first).second) r.acronyms.push_back(a);
+    remember_record(report.file);
     db_.set_metadata(meta::kFilePrefix + report.file, encode_file_record(r));
 }
 
@@ -349,31 +353,70 @@ void IndexWriter::rename_file(const std::string& from, const std::string& to,
         db_.replace_document(did, doc);
         read_back(db_, did, doc, 0, p);
     }
+    remember_record(from);
+    remember_record(to);
     db_.set_metadata(meta::kFilePrefix + from, "");
     db_.set_metadata(meta::kFilePrefix + to, encode_file_record(record));
 }
 
+void IndexWriter::remember_record(const std::string& file) {
+    if (records_before_.count(file)) return;
+    const std::string data = db_.get_metadata(meta::kFilePrefix + file);
+    records_before_.emplace(
+        file, data.empty() ? std::nullopt : std::optional<FileRecord>(decode_file_record(data)));
+}
+
+bool IndexWriter::summaries_kept() const {
+    for (const auto& [file, before] : records_before_) {
+        const std::string data = db_.get_metadata(meta::kFilePrefix + file);
+        if (data.empty() != !before) return false;
+        if (data.empty()) continue;
+        const FileRecord now = decode_file_record(data);
+        if (now.chapters != before->chapters || now.acronyms != before->acronyms) return false;
+    }
+    return true;
+}
+
 void IndexWriter::update_summaries() {
+    // Only the files this writer changed can have changed them (the others' records are as
+    // the summaries were made from); a writer that changed none (after a full build) makes them.
+    if (same_analysis_ && !records_before_.empty() &&
+        !db_.get_metadata(meta::kFileSummaries).empty() && summaries_kept()) {
+        records_before_.clear();
+        mark_commit(db_);
+        return;
+    }
+    records_before_.clear();
     std::vector<std::string> chapters;
     std::vector<std::pair<std::string, std::string>> acronyms;
+    std::unordered_set<std::string> seen_chapters;
+    std::set<std::pair<std::string, std::string>> seen_acronyms;
     nlohmann::json by_file = nlohmann::json::object();
     for (const std::string& f : indexed_files()) {
         FileRecord r = decode_file_record(db_.get_metadata(meta::kFilePrefix + f));
         by_file[f] = {r.chapters, r.acronyms};
         for (const std::string& c : r.chapters)
-            if (std::find(chapters.begin(), chapters.end(), c) == chapters.end())
-                chapters.push_back(c);
+            if (seen_chapters.insert(c).second) chapters.push_back(c);
         for (const auto& a : r.acronyms)
-            if (std::find(acronyms.begin(), acronyms.end(), a) == acronyms.end())
-                acronyms.push_back(a);
+            if (seen_acronyms.insert(a).second) acronyms.push_back(a);
     }
     auto dump = [](const nlohmann::json& j) {
         return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     };
     db_.set_metadata(meta::kChapters, chapters.empty() ? "" : dump(chapters));
     const std::string acronym_list = acronyms.empty() ? "" : dump(acronyms);
+    // The acronym index (the most of this work) is made again only from another list.
+    bool index_kept = false;
+    if (same_analysis_ && db_.get_metadata(meta::kAcronyms) == acronym_list) {
+        try {
+            index_kept = AcronymIndex(db_.get_metadata(meta::kAcronymIndex)).indexes(acronym_list);
+        } catch (const std::runtime_error&) {
+            index_kept = false;  // damaged: made again
+        }
+    }
     db_.set_metadata(meta::kAcronyms, acronym_list);
-    db_.set_metadata(meta::kAcronymIndex, encode_acronym_index(acronym_list, analyzer_));
+    if (!index_kept)
+        db_.set_metadata(meta::kAcronymIndex, encode_acronym_index(acronym_list, analyzer_));
     db_.set_metadata(meta::kFileSummaries, by_file.empty() ? "" : dump(by_file));
     mark_commit(db_);
 }
@@ -390,6 +433,7 @@ void IndexWriter::remove_file(const std::string& file, SyncStats& stats) {
     std::vector<Xapian::docid> ids(db_.postlist_begin(fterm), db_.postlist_end(fterm));
     for (Xapian::docid id : ids) db_.delete_document(id);
     stats.removed += static_cast<long>(ids.size());
+    remember_record(file);
     db_.set_metadata(meta::kFilePrefix + file, "");
     ++stats.files_removed;
 }

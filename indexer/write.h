@@ -64,7 +64,9 @@ class IndexWriter {
     // removed in this run, their documents deleted): text -> ids.
     void lend_ids(const std::map<std::string, std::vector<std::string>>& ids) { lent_ = ids; }
     // Rewrites the summaries of all file records (chapters, acronyms) that searches read, and
-    // marks the commit (mark_commit).
+    // marks the commit (mark_commit). After files changed by this writer that kept their
+    // chapters and acronyms (a paragraph edited), the summaries stay as they are: they would be
+    // written the same.
     void update_summaries();
 
   private:
@@ -77,10 +79,18 @@ class IndexWriter {
 
     // The id, or one made from it that no passage in the database has.
     std::string unused_id(const std::string& id) const;
+    // Keeps the file's record as it was before this writer first changes it (none: nullopt).
+    void remember_record(const std::string& file);
+    // Whether every file this writer changed has the chapters and acronyms it had.
+    bool summaries_kept() const;
 
     Xapian::WritableDatabase& db_;
     const Analyzer& analyzer_;
     bool fresh_;  // the database held nothing when this writer began
+    // The database was analysed as analyzer_ analyses when this writer began: the acronym
+    // index made from an unchanged list is the one stored.
+    bool same_analysis_;
+    std::map<std::string, std::optional<FileRecord>> records_before_;  // remember_record
     std::map<std::string, std::vector<std::string>> lent_;
     Xapian::TermGenerator tg_;
     std::unique_ptr<Decompounder> parts_;  // the lexicon and the words of the report being synced

@@ -590,3 +590,82 @@ TEST_CASE("deflated document data cut short, garbled or of a wrong length is ref
         CHECK_THROWS_AS(decode_passage("\x03" + varint(wrong) + deflated),
                         Xapian::DatabaseCorruptError);
 }
+
+TEST_CASE(
+    "the summaries after a sync are a fresh build's, whether the files' chapters and acronyms "
+    "changed or not",
+    "[unit][sync]") {
+    testing::TempDir dir;
+    Analyzer analyzer;
+    // A run as the indexer's sync makes it: a writer, the removals, renames and files, the
+    // summaries, one commit.
+    struct Run {
+        std::vector<std::string> removed;
+        std::vector<std::pair<std::string, std::string>> renamed;
+        std::vector<Report> reports;
+    };
+    auto sync = [&](const std::string& path, const Run& run) {
+        Xapian::WritableDatabase db(path, Xapian::DB_CREATE_OR_OPEN);
+        IndexWriter writer(db, analyzer);
+        db.set_metadata(meta::kAnalysis, analyzer.fingerprint());
+        SyncStats stats;
+        for (const std::string& f : run.removed) writer.remove_file(f, stats);
+        for (const auto& [from, to] : run.renamed)
+            writer.rename_file(from, to,
+                               decode_file_record(db.get_metadata(meta::kFilePrefix + from)));
+        for (const Report& r : run.reports) {
+            FileRecord rec;
+            rec.size = 1;
+            rec.hash = "h";
+            writer.sync_file(r, rec, stats);
+        }
+        writer.update_summaries();
+        db.commit();
+    };
+    auto summaries = [](const std::string& path) {
+        Xapian::Database db(path);
+        std::vector<std::string> out;
+        for (const char* key :
+             {meta::kChapters, meta::kAcronyms, meta::kAcronymIndex, meta::kFileSummaries})
+            out.push_back(db.get_metadata(key));
+        return out;
+    };
+    int builds = 0;
+    auto fresh = [&](const std::vector<Report>& reports) {
+        const std::string path = dir.file("fresh" + std::to_string(++builds));
+        sync(path, Run{{}, {}, reports});
+        return summaries(path);
+    };
+    const std::string db = dir.file("db");
+    const std::string a =
+        "Rapport A\n\nPRESSEN\n\n1. Ett\n\nReportrar utan gränser (RSF) granskar pressen.\n";
+    const std::string a_ilo =
+        a + "\nInternationella arbetsorganisationen (ILO) granskar arbetet.\n";
+
+    sync(db, Run{{}, {}, {report_of(kReport), report_of(a, "corpus/a.txt")}});
+    const std::vector<std::string> first = summaries(db);
+    CHECK(first == fresh({report_of(kReport), report_of(a, "corpus/a.txt")}));
+    CHECK(first[1].find("RSF") != std::string::npos);
+
+    // A paragraph edited: the same chapters and acronyms, the same summaries.
+    const std::string edited = replace(kReport, "handel och export", "handel och import");
+    sync(db, Run{{}, {}, {report_of(edited)}});
+    CHECK(summaries(db) == first);
+    CHECK(summaries(db) == fresh({report_of(edited), report_of(a, "corpus/a.txt")}));
+
+    // An acronym defined, then a chapter renamed (the acronyms as they were).
+    sync(db, Run{{}, {}, {report_of(a_ilo, "corpus/a.txt")}});
+    CHECK(summaries(db) == fresh({report_of(edited), report_of(a_ilo, "corpus/a.txt")}));
+    CHECK(summaries(db)[1].find("ILO") != std::string::npos);
+    const std::string renamed_chapter = replace(edited, "ALLMÄNT", "INLEDNING");
+    sync(db, Run{{}, {}, {report_of(renamed_chapter)}});
+    CHECK(summaries(db) == fresh({report_of(renamed_chapter), report_of(a_ilo, "corpus/a.txt")}));
+    CHECK(summaries(db)[0].find("INLEDNING") != std::string::npos);
+
+    // A file renamed, then one removed.
+    sync(db, Run{{}, {{"corpus/a.txt", "corpus/b.txt"}}, {}});
+    CHECK(summaries(db) == fresh({report_of(renamed_chapter), report_of(a_ilo, "corpus/b.txt")}));
+    sync(db, Run{{"corpus/b.txt"}, {}, {}});
+    CHECK(summaries(db) == fresh({report_of(renamed_chapter)}));
+    CHECK(summaries(db)[1].empty());
+}
