@@ -2,17 +2,12 @@
 #pragma once
 
 #include <iosfwd>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "searcher/result.h"
 
 namespace rapportsok {
-
-// The object print_json prints, as a tree (the JSON that append_result_json writes is this
-// tree's dump).
-nlohmann::json result_json(const SearchResult& result);
 
 // What the HTTP API's /api/search adds to the object (docs/http-api.md).
 struct ApiFields {
@@ -23,8 +18,9 @@ struct ApiFields {
     long limit = 0;
 };
 
-// Writes the object to out, byte for byte result_json's dump (with the API's fields when given,
-// as if added to the tree), without building the tree.
+// Writes the search result's object to out (with the API's fields when given), without building
+// a tree: byte for byte what nlohmann's dump prints for it (tests/test_json_out.cc keeps that tree
+// as its reference; docs/json-output.md lists the fields).
 void append_result_json(const SearchResult& result, std::string& out,
                         const ApiFields* api = nullptr);
 
