@@ -60,6 +60,45 @@ std::vector<Xapian::doccount> in_report_order_when_tied(Xapian::MSet& mset, long
     return page;
 }
 
+// What a plan is made from besides the revision: the query and the options and weights it reads
+// (every field of RankingWeights and ExpandOptions: a field added there is added here).
+static_assert(sizeof(RankingWeights) == 5 * sizeof(double), "a weight missing from plan_key");
+std::string plan_key(const std::string& query, const RankingWeights& w, const ExpandOptions& o) {
+    std::string key = query;
+    key += '\0';
+    auto add = [&](double d) { key.append(reinterpret_cast<const char*>(&d), sizeof d); };
+    for (double d : {w.k1, w.b, w.exact, w.title, w.chapter, o.folded_weight, o.compound_weight,
+                     o.synonym_weight})
+        add(d);
+    for (bool b : {o.inflections, o.diacritics, o.compounds, o.synonyms, o.english, o.spelling})
+        key += b ? '1' : '0';
+    return key;
+}
+
+// The query's plan: made once per revision and worker (RevisionCaches::plans), as everything it
+// reads (the index, the synonyms and acronyms, the dictionary) is the revision's; a query that
+// cannot be searched throws each time. key: plan_key, or "" when nothing may be kept.
+const QueryPlan& planned(Worker& worker, const std::string& key, const std::string& query,
+                         const RankingWeights& w, const ExpandOptions& options,
+                         QueryPlan& scratch) {
+    if (key.empty()) return scratch = plan_query(worker, query, w, options);
+    if (const QueryPlan* known = worker.caches().plans.find(key)) return *known;
+    return worker.caches().plans.put(key, plan_query(worker, query, w, options));
+}
+
+std::string docid_key(Xapian::docid id) {
+    return std::string(reinterpret_cast<const char*>(&id), sizeof id);
+}
+
+// A hit's passage, read from its document's data (inflated and decoded) once per revision and
+// worker (RevisionCaches::passages): a docid's data is fixed within a revision.
+Passage passage_of(Worker& worker, const Xapian::MSetIterator& it) {
+    if (!worker.caching()) return decode_passage(it.get_document().get_data());
+    const std::string key = docid_key(*it);
+    if (const Passage* known = worker.caches().passages.find(key)) return *known;
+    return worker.caches().passages.put(key, decode_passage(it.get_document().get_data()));
+}
+
 SearchResult search_once(Worker& worker, const SearchRequest& req) {
     const Xapian::Database& db = worker.db();
     const Analyzer& analyzer = worker.analyzer();
@@ -68,7 +107,9 @@ SearchResult search_once(Worker& worker, const SearchRequest& req) {
     r.offset = req.offset;
     ExpandOptions expand = req.expand;
     expand.spelling = expand.spelling && req.spelling;  // --no-spelling: no correction at all
-    QueryPlan plan = plan_query(worker, req.query, req.weights, expand);
+    const std::string key = worker.caching() ? plan_key(req.query, req.weights, expand) : "";
+    QueryPlan scratch;
+    const QueryPlan& plan = planned(worker, key, req.query, req.weights, expand, scratch);
     r.notes = plan.notes;
     r.expansions = plan.expansions;
     r.unknown_words = plan.unknown_words;
@@ -162,8 +203,19 @@ SearchResult search_once(Worker& worker, const SearchRequest& req) {
         Hit h;
         h.rank = ++rank;
         h.score = it.get_weight();
-        h.passage = decode_passage(it.get_document().get_data());
-        h.snippet = make_snippet(h.passage.text, hl, req.snippet_bytes);
+        h.passage = passage_of(worker, it);
+        // The snippet is the passage's text and the plan's highlighting only: kept as the plan.
+        if (key.empty()) {
+            h.snippet = make_snippet(h.passage.text, hl, req.snippet_bytes);
+        } else {
+            const std::string snippet_key =
+                docid_key(*it) + std::to_string(req.snippet_bytes) + '\0' + key;
+            if (const Snippet* known = worker.caches().snippets.find(snippet_key))
+                h.snippet = *known;
+            else
+                h.snippet = worker.caches().snippets.put(
+                    snippet_key, make_snippet(h.passage.text, hl, req.snippet_bytes));
+        }
         r.hits.push_back(std::move(h));
     }
 
@@ -188,17 +240,35 @@ SearchResult search_once(Worker& worker, const SearchRequest& req) {
         }
     }
     for (auto& [c, n] : chapter_counts) r.chapters.push_back({c, 0, n, ""});
+    // Each label's parts read once (section_parts), not at every comparison: a query matching
+    // hundreds of sections spent a tenth of its request in section_label_less.
+    struct SectionFacet {
+        Facet facet;
+        std::vector<int> parts;
+    };
+    std::vector<SectionFacet> sections;
+    sections.reserve(facets[1].size());
     for (const auto& [v, n] : facets[1]) {
         const size_t tab = v.find('\t');
-        const std::string label = v.substr(0, tab);
-        const std::string title = tab == std::string::npos ? "" : v.substr(tab + 1);
+        std::string label = v.substr(0, tab);
+        std::string title = tab == std::string::npos ? "" : v.substr(tab + 1);
         if (label.empty() && title.empty()) continue;  // before any section
-        r.sections.push_back({title, section_top(label), count(n), label});
+        std::vector<int> parts = section_parts(label);
+        const int top = parts.empty() ? 0 : parts.front();  // section_top(label)
+        sections.push_back({{std::move(title), top, count(n), std::move(label)}, std::move(parts)});
     }
-    std::stable_sort(r.sections.begin(), r.sections.end(), [](const Facet& a, const Facet& b) {
-        if (a.label != b.label) return section_label_less(a.label, b.label);
-        return a.value < b.value;
-    });
+    // The order of section_label_less, then the title.
+    std::stable_sort(sections.begin(), sections.end(),
+                     [](const SectionFacet& a, const SectionFacet& b) {
+                         const std::string &x = a.facet.label, &y = b.facet.label;
+                         if (x != y) {
+                             if (x.empty() || y.empty()) return !x.empty() && y.empty();
+                             return a.parts < b.parts;
+                         }
+                         return a.facet.value < b.facet.value;
+                     });
+    r.sections.reserve(sections.size());
+    for (SectionFacet& f : sections) r.sections.push_back(std::move(f.facet));
     return r;
 }
 

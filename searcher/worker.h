@@ -19,6 +19,7 @@
 #include "searcher/expand.h"
 #include "searcher/facets.h"
 #include "searcher/memo.h"
+#include "searcher/parse.h"
 #include "searcher/shards.h"
 #include "searcher/snippet.h"
 #include "searcher/spelling.h"
@@ -70,10 +71,16 @@ struct RevisionCaches {
     BoundedMemo<bool> known_terms{100000};  // term -> whether the index has it
     ExpansionMemo expansions{20000};        // options + free word -> its expansion
     FacetValues facet_values;               // docid -> chapter and section (one per document)
+    BoundedMemo<QueryPlan> plans{1000};     // plan_key (match.cc) -> the query's plan
+    BoundedMemo<Passage> passages{5000};    // docid -> its passage, decoded
+    BoundedMemo<Snippet> snippets{10000};   // docid, snippet bytes, plan_key -> the snippet
     void clear() {
         known_terms.clear();
         expansions.clear();
         facet_values.clear();
+        plans.clear();
+        passages.clear();
+        snippets.clear();
     }
 };
 

@@ -202,6 +202,37 @@ TEST_CASE("a search after the indexer commits sees the new revision, with no new
     CHECK(total(engine, "zebrafinkarna") == 0);
 }
 
+TEST_CASE(
+    "a passage edited in place (its document kept) is shown with its new text and snippet at the "
+    "next search, the same query asked again",
+    "[engine]") {
+    // A worker keeps a query's plan, its hits' passages (by docid) and their snippets for as
+    // long as the revision lasts; an edit between unchanged neighbours keeps the passage's id
+    // and document, so only the new revision tells the old text from the new.
+    Workspace ws;
+    REQUIRE(ws.index(kBoth));
+    const rapportsok::SearchEngine engine(rapportsok::EngineOptions{{ws.db()}});
+    rapportsok::SearchRequest request;
+    request.query = "zebrafinkarna";
+    const rapportsok::SearchResult first = engine.search(request);
+    REQUIRE(first.hits.size() == 1);
+    CHECK(answer(engine, "zebrafinkarna") == answer(engine, "zebrafinkarna"));  // kept, the same
+    const std::string old_text = first.hits[0].passage.text;
+    REQUIRE(old_text.find("sjöng varje morgon") != std::string::npos);
+    std::string report = kExtraReport;
+    const std::string old_words = "sjöng varje morgon";
+    report.replace(report.find(old_words), old_words.size(), "tystnade varje kväll");
+    ws.dir.write("corpus/extra.txt", report);
+    REQUIRE(ws.index(kBoth));
+    const rapportsok::SearchResult second = engine.search(request);
+    REQUIRE(second.hits.size() == 1);
+    CHECK(second.hits[0].passage.id == first.hits[0].passage.id);
+    CHECK(second.revision != first.revision);
+    CHECK(second.hits[0].passage.text.find("tystnade varje kväll") != std::string::npos);
+    CHECK(second.hits[0].snippet.text.find("tystnade varje kväll") != std::string::npos);
+    CHECK(second.hits[0].passage.text.find("sjöng") == std::string::npos);
+}
+
 TEST_CASE("an engine follows indexer --rebuild: the stub file and each one put over it",
           "[engine]") {
     Workspace ws;
