@@ -71,6 +71,12 @@ unsigned edit_distance(const char32_t* a, size_t na, const char32_t* b, size_t n
     return last[nb];
 }
 
+uint64_t letter_mask(const char32_t* a, size_t n) {
+    uint64_t mask = 0;
+    for (size_t i = 0; i < n; ++i) mask |= uint64_t{1} << (a[i] % 64);
+    return mask;
+}
+
 Vocabulary::Vocabulary(const Xapian::Database& db, const std::string& prefix) {
     for (const std::string& first : word_starts()) {
         const std::string start = prefix + first;
@@ -84,6 +90,7 @@ Vocabulary::Vocabulary(const Xapian::Database& db, const std::string& prefix) {
             b.code_points.insert(b.code_points.end(), cps.begin(), cps.end());
             b.freqs.push_back(it.get_termfreq());
             b.offsets.push_back(utf8_.size());
+            b.letters.push_back(letter_mask(cps.data(), cps.size()));
             utf8_ += term;
             utf8_ += '\0';
             ++words_;
@@ -106,9 +113,17 @@ Suggestion Vocabulary::nearest(const std::string& word, unsigned max_edits) cons
     const char* best = nullptr;
     const size_t from = w.size() > max_edits ? w.size() - max_edits : 0;
     const size_t to = std::min(w.size() + max_edits, by_length_.size() - 1);
+    const uint64_t letters = letter_mask(w.data(), w.size());
     for (size_t len = from; len <= to && len < by_length_.size(); ++len) {
         const Bucket& b = by_length_[len];
         for (size_t k = 0; k < b.freqs.size(); ++k) {
+            // Past the bound by the letters one word has and the other lacks: edit_distance
+            // would say so too, at the cost of its table.
+            if (static_cast<unsigned>(__builtin_popcountll(b.letters[k] & ~letters)) >
+                    best_distance ||
+                static_cast<unsigned>(__builtin_popcountll(letters & ~b.letters[k])) >
+                    best_distance)
+                continue;
             const unsigned d = edit_distance(b.code_points.data() + k * len, len, w.data(),
                                              w.size(), best_distance);
             if (d > best_distance) continue;

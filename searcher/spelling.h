@@ -7,6 +7,7 @@
 
 #include <xapian.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,7 @@ class Vocabulary {
         std::vector<char32_t> code_points;
         std::vector<Xapian::doccount> freqs;
         std::vector<size_t> offsets;
+        std::vector<uint64_t> letters;  // letter_mask of each word
     };
     std::vector<Bucket> by_length_;
     std::string utf8_;  // every word, each ended by '\0'
@@ -58,5 +60,11 @@ bool same_family(const std::string& typed, const std::string& correction);
 // Edits between a and b (Levenshtein with transpositions of adjacent code points, the "optimal
 // string alignment" distance), or a number above `bound` once it is certain to exceed it.
 unsigned edit_distance(const char32_t* a, size_t na, const char32_t* b, size_t nb, unsigned bound);
+
+// The code points of a word as a set of 64 bits (each code point's bit: its value modulo 64).
+// Each edit takes at most one code point out of a word and puts at most one in, so the bits of a
+// that b lacks, counted, are at most edit_distance(a, b): a bound that spares the distance's
+// table for most words of the vocabulary.
+uint64_t letter_mask(const char32_t* a, size_t n);
 
 }  // namespace rapportsok

@@ -17,6 +17,7 @@
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -785,6 +786,43 @@ TEST_CASE("edit distance counts insertions, deletions, substitutions and transpo
         if (d > 0)
             CHECK(rapportsok::edit_distance(a.data(), a.size(), b.data(), b.size(), d - 1) > d - 1);
     }
+}
+
+TEST_CASE("the code points one word has and another lacks never count more than their edits",
+          "[shards][spelling][unit]") {
+    // Vocabulary::nearest skips a word when letter_mask says the distance is past the bound: a
+    // word it skipped must be one edit_distance also puts past it. Letters whose bits collide
+    // (a and !, e and å: 64 apart) and repeated letters included.
+    const std::u32string alphabet = U"ae!åäöbc";
+    std::mt19937 random(14);
+    for (int n = 0; n < 20000; ++n) {
+        std::u32string a, b;
+        for (size_t k = random() % 7; k > 0; --k) a += alphabet[random() % alphabet.size()];
+        b = a;
+        for (int e = static_cast<int>(random() % 4); e > 0; --e) {
+            const size_t at = b.empty() ? 0 : random() % b.size();
+            switch (random() % 3) {
+                case 0:
+                    b.insert(b.begin() + static_cast<long>(at), alphabet[random() % 8]);
+                    break;
+                case 1:
+                    if (!b.empty()) b.erase(at, 1);
+                    break;
+                default:
+                    if (!b.empty()) b[at] = alphabet[random() % alphabet.size()];
+            }
+        }
+        const uint64_t ma = rapportsok::letter_mask(a.data(), a.size()),
+                       mb = rapportsok::letter_mask(b.data(), b.size());
+        const unsigned d = rapportsok::edit_distance(a.data(), a.size(), b.data(), b.size(), 10);
+        INFO("words of " << a.size() << " and " << b.size() << " code points, distance " << d);
+        REQUIRE(static_cast<unsigned>(__builtin_popcountll(ma & ~mb)) <= d);
+        REQUIRE(static_cast<unsigned>(__builtin_popcountll(mb & ~ma)) <= d);
+    }
+    // And it does tell words apart: three letters of one that the other lacks.
+    const std::u32string x = U"domstol", y = U"fängelse";
+    CHECK(__builtin_popcountll(rapportsok::letter_mask(x.data(), x.size()) &
+                               ~rapportsok::letter_mask(y.data(), y.size())) >= 3);
 }
 
 TEST_CASE("spelling suggestions: the nearest word, then the most frequent, from every shard",
