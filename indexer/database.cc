@@ -118,6 +118,38 @@ std::optional<fs::path> stub_target(const fs::path& stub) {
     return std::nullopt;
 }
 
+void make_folders(const fs::path& folder, const std::string& db) {
+    // The folders to make, deepest first, up to the first that is there.
+    std::vector<fs::path> missing;
+    fs::path there = folder;
+    struct stat st;
+    while (::stat(there.c_str(), &st) != 0) {
+        if (errno != ENOENT && errno != ENOTDIR) break;  // said by mkdir below
+        missing.push_back(there);
+        if (!there.has_relative_path()) break;
+        there = there.parent_path();
+    }
+    const std::string start = "cannot create the database at " + db + ": ";
+    if (missing.empty()) {
+        if (!S_ISDIR(st.st_mode)) throw UsageError(start + folder.string() + " is not a folder");
+        return;
+    }
+    for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+        if (::mkdir(it->c_str(), 0777) == 0) continue;
+        const int e = errno;
+        struct stat made;
+        if (e == EEXIST && ::stat(it->c_str(), &made) == 0 && S_ISDIR(made.st_mode))
+            continue;  // made by another run this moment
+        std::string why = std::strerror(e);
+        const fs::path in = it->parent_path();
+        if (e == ENOTDIR)
+            why += " (" + in.string() + (S_ISREG(st.st_mode) ? " is a file)" : " is not a folder)");
+        else if (e == EACCES)
+            why += " (this user may not write " + in.string() + ")";
+        throw UsageError(start + "cannot make the folder " + it->string() + ": " + why);
+    }
+}
+
 void sync_folder(const fs::path& dir) {
     int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd >= 0) {
@@ -174,6 +206,9 @@ Xapian::WritableDatabase DatabaseFolder::open_for_writing(bool wait, std::ostrea
     for (;;) {
         const fs::path target = current();
         check_openable();
+        // A new database is made where it is asked for, the folders it is in too.
+        std::error_code ec;
+        if (!fs::exists(fs::symlink_status(target, ec))) make_folders(target.parent_path(), db_);
         check_writable(db_, target);
         try {
             // No version file: nothing was ever committed here (refuse_foreign() let through

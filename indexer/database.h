@@ -100,6 +100,12 @@ class DatabaseFolder {
 // nullopt when path is not a stub.
 std::optional<std::filesystem::path> stub_target(const std::filesystem::path& stub);
 
+// Makes folder and the folders it is in that are missing, as mkdir -p does, for the database
+// (named db in messages) to be made in. Throws UsageError naming the folder that cannot be made
+// and why: "cannot create the database at db: cannot make the folder F: Not a directory (P is
+// a file)".
+void make_folders(const std::filesystem::path& folder, const std::string& db);
+
 // fsync(2) of a folder, so that a rename in it lasts.
 void sync_folder(const std::filesystem::path& dir);
 

@@ -24,6 +24,7 @@
 #include "indexer/common/errors.h"
 #include "indexer/common/schema.h"
 #include "indexer/common/text.h"
+#include "indexer/database.h"
 #include "indexer/files.h"
 #include "indexer/read.h"
 #include "indexer/sync.h"
@@ -316,7 +317,10 @@ int run_sharded(const IndexOptions& options, std::ostream& out, std::ostream& er
     ::setenv("XAPIAN_MAX_CHANGESETS", "10", 0);
 
     const FileSet files = collect_files(options.paths, err);
-    if (!had && !options.check) create_shards(dir, n);
+    if (!had && !options.check) {
+        make_folders(dir, options.db);
+        create_shards(dir, n);
+    }
     const std::vector<FileSet> parts = spread(files, read_holders(dir, had), n);
     int status = files.failed ? 2 : 0;
     std::vector<json> answers;

@@ -646,6 +646,75 @@ TEST_CASE(
 }
 
 TEST_CASE(
+    "a new database is made in folders that are not there yet, as mkdir -p makes them; a folder "
+    "that cannot be made is named, with why, status 2",
+    "[e2e][safety][regression]") {
+    // Found by hand: indexer --db /tmp/new/sub/index corpus said "cannot create the database at
+    // ...: mkdir failed", a parent that is a file "is corrupt (Couldn't stat ...)".
+    Workspace ws;
+    auto run = [&](std::vector<std::string> args) {
+        std::vector<std::string> argv = {testing::indexer_bin(), "--quiet"};
+        argv.insert(argv.end(), args.begin(), args.end());
+        return testing::run(argv, ws.dir.path());
+    };
+    auto passages = [](const std::string& db) {
+        return static_cast<long>(Xapian::Database(db).get_doccount());
+    };
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{"--db", "ny/under/index", "corpus"},
+          {"--db", ws.dir.file("abs/under/index"), "corpus"},
+          {"--rebuild", "--db", "om/under/index", "corpus"},
+          {"--shards", "2", "--db", "delad/under/index", "corpus"}}) {
+        CAPTURE(args);
+        auto r = run(args);
+        INFO(r.out << r.err);
+        CHECK(r.status == 0);
+        CHECK(r.err.empty());
+        const std::string db = args[args.size() - 2];
+        CHECK(passages(db[0] == '/' ? db : ws.dir.file(db)) == kSeedPassages);
+    }
+    // A parent that is a file (root may write anywhere, so this is the case that fails as root).
+    ws.dir.write("fil", "inte en mapp\n");
+    const std::string file = ws.dir.file("fil");
+    struct Case {
+        std::vector<std::string> args;
+        std::string message;
+    };
+    for (const Case& c : std::vector<Case>{
+             {{"--db", "fil/under/index", "corpus"},
+              "indexer: cannot create the database at fil/under/index: cannot make the folder " +
+                  file + "/under: Not a directory (" + file + " is a file)\n"},
+             {{"--db", "fil/index", "corpus"},
+              "indexer: cannot create the database at fil/index: " + file + " is not a folder\n"},
+             {{"--shards", "2", "--db", "fil/a/b", "corpus"},
+              "indexer: cannot create the database at fil/a/b: cannot make the folder " + file +
+                  "/a: Not a directory (" + file + " is a file)\n"}}) {
+        CAPTURE(c.args);
+        auto r = run(c.args);
+        CHECK(r.status == 2);
+        CHECK(r.err == c.message);
+    }
+    CHECK(testing::read_file(file) == "inte en mapp\n");
+    // A folder this user may not write: named, with the folder it is in.
+    fs::permissions(ws.dir.path(), fs::perms::all);
+    fs::create_directory(ws.dir.file("stängd"));
+    ModeFor closed(ws.dir.file("stängd"), fs::perms::owner_read | fs::perms::owner_exec |
+                                              fs::perms::group_read | fs::perms::group_exec |
+                                              fs::perms::others_read | fs::perms::others_exec);
+    auto r = testing::run(
+        unprivileged({testing::indexer_bin(), "--db", "stängd/ny/index", "corpus"}), ws.dir.path());
+    CHECK(r.status == 2);
+    CHECK(r.err ==
+          "indexer: cannot create the database at stängd/ny/index: cannot make the "
+          "folder " +
+              ws.dir.file("stängd/ny") +
+              ": Permission denied (this user may "
+              "not write " +
+              ws.dir.file("stängd") + ")\n");
+    CHECK(!fs::exists(ws.dir.file("stängd/ny")));
+}
+
+TEST_CASE(
     "a file changed again within its timestamp's tick after it was indexed (size and mtime as "
     "recorded) is read again and indexed; a run that then changes nothing commits nothing",
     "[e2e][safety]") {
