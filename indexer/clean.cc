@@ -3,6 +3,8 @@
 #include <array>
 #include <cctype>
 #include <deque>
+#include <set>
+#include <string_view>
 
 #include "indexer/common/text.h"
 
@@ -261,8 +263,44 @@ bool is_capitals_heading(std::string_view text) {
     return letters >= 4 && longest >= 4;
 }
 
+std::string unglue_numbers(std::string_view text) {
+    // Words no number is written together with: none is a unit, an ordinal ending ("de" of
+    // "10de" is left out) or a letter of its own ("1a", "3e").
+    static const std::set<std::string_view> kWords = {
+        "och",   "att",  "av",    "på",   "som",    "är",      "för",   "med",   "till",
+        "om",    "men",  "eller", "samt", "den",    "det",     "ett",   "en",    "var",
+        "har",   "hade", "från",  "vid",  "efter",  "under",   "mot",   "inom",  "utan",
+        "när",   "där",  "också", "inte", "enligt", "mellan",  "genom", "sedan", "varav",
+        "varit", "blev", "kan",   "ska",  "skulle", "personer"};
+    std::string out;
+    out.reserve(text.size() + 8);
+    size_t i = 0;
+    bool after_letter = false;  // the code point before is a letter (or a digit glued to one)
+    while (i < text.size()) {
+        const size_t at = i;
+        const char32_t c = next_code_point(text, i);
+        out.append(text.substr(at, i - at));
+        const bool digit = c >= '0' && c <= '9';
+        if (digit && !after_letter && i < text.size() && !(text[i] >= '0' && text[i] <= '9')) {
+            // The letters after the number, up to the first code point that is not one.
+            size_t end = i;
+            while (end < text.size()) {
+                size_t k = end;
+                const char32_t n = next_code_point(text, k);
+                if (!is_letter(n)) break;
+                end = k;
+            }
+            size_t k = end;
+            const bool word_ends = end == text.size() || !is_digit(next_code_point(text, k));
+            if (end > i && word_ends && kWords.count(text.substr(i, end - i))) out += ' ';
+        }
+        after_letter = is_letter(c) || (digit && after_letter);
+    }
+    return out;
+}
+
 void join_line(std::string& paragraph, std::string_view raw_before, std::string_view line) {
-    std::string next = tidy(line);
+    std::string next = unglue_numbers(tidy(line));
     if (next.empty()) return;
     if (paragraph.empty()) {
         paragraph = next;

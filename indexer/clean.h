@@ -54,6 +54,14 @@ std::optional<NumberedHeading> numbered_heading(std::string_view text);
 // A chapter heading: capitals only ("EKONOMISKA, SOCIALA OCH KULTURELLA RÄTTIGHETER").
 bool is_capitals_heading(std::string_view text);
 
+// A number glued to the Swedish word after it, as PDF extraction leaves a lost space: "totalt
+// 98och är" -> "totalt 98 och är". Only before a word of a closed list (conjunctions,
+// prepositions, pronouns, auxiliaries: och, att, av, på, som, är, ...) that ends there, and only
+// a number not glued to letters before it. What a number with letters after it means is kept:
+// ordinals and variants ("1a", "3e", "2:a", "10de", "2dra"), units ("10kr", "5st", "3km"),
+// "1990talet", and names and codes ("A4och").
+std::string unglue_numbers(std::string_view text);
+
 // Joins two lines of one paragraph, repairing a word broken at the line end:
 // "han-" + "del" -> "handel", "Nur-" + "Otan" -> "Nur-Otan", "bomulls- " + "och" -> "bomulls- och".
 void join_line(std::string& paragraph, std::string_view raw_line_before, std::string_view line);

@@ -92,6 +92,54 @@ TEST_CASE("keeps a hanging hyphen before a conjunction", "[unit]") {
     });
 }
 
+TEST_CASE(
+    "splits a number from a Swedish word glued to it (totalt 98och är), and keeps ordinals, "
+    "units and codes whole",
+    "[unit][regression]") {
+    // The seed report's line 569 reads "dat av totalt 98och är inte beroende": the PDF
+    // extraction lost the space, and the index had the word 98och.
+    struct Case {
+        const char* text;
+        const char* expected;
+    };
+    const Case splits[] = {
+        {"dat av totalt 98och är inte beroende", "dat av totalt 98 och är inte beroende"},
+        {"98och", "98 och"},
+        {"i januari 2012och året efter", "i januari 2012 och året efter"},
+        {"fick 83 mandat av totalt 98och.", "fick 83 mandat av totalt 98 och."},
+        {"95,5procent och 2,5och", "95,5procent och 2,5 och"},
+        {"(12av 20)", "(12 av 20)"},
+        {"15att", "15 att"},
+        {"artikel 19på grund av", "artikel 19 på grund av"},
+        {"COVID-19och", "COVID-19 och"},
+        {"98som är", "98 som är"},
+        {"3är", "3 är"},
+        {"1och 2och 3", "1 och 2 och 3"},
+    };
+    const char* const kept[] = {"1a",       "3e",        "2:a",         "10kr",        "5st",
+                                "3km",      "100kg",     "10de",        "2dra",        "1sta",
+                                "21a",      "1990talet", "5år",         "A4och",       "SFS2010och",
+                                "98Och",    "98ocharna", "98ochså",     "1990och2000", "och98",
+                                "98 och",   "totalt 98", "H2o",         "den 3e maj",  "15:e",
+                                "90-talet", "12mån",     "2000-talets", "x1och",       "a2att"};
+    for (const Case& c : splits) {
+        CAPTURE(c.text);
+        CHECK(rapportsok::unglue_numbers(c.text) == c.expected);
+    }
+    for (const char* text : kept) {
+        CAPTURE(text);
+        CHECK(rapportsok::unglue_numbers(text) == text);
+    }
+    // In the seed report's paragraph, and so in the index's passage.
+    bool found = false;
+    for (const auto& b : clean(seed_text()).blocks) {
+        CHECK(b.text.find("98och") == std::string::npos);
+        found = found || b.text.find("Nur-Otan fick 83 mandat av totalt 98 och är inte beroende") !=
+                             std::string::npos;
+    }
+    CHECK(found);
+}
+
 TEST_CASE("joins ordinary lines with one space and tidies white space", "[unit]") {
     check_joins({
         {"", "", "Första raden ", "Första raden"},
