@@ -69,7 +69,7 @@ std::string read_file(const std::string& path);
 std::string which(const std::string& name);
 std::string source_dir();        // the project's source folder
 std::string seed_report_path();  // corpus/manskliga-rattigheter-kazakstan-2011.txt
-std::string indexer_bin();
+std::string indexer_bin();       // the build's, or $RAPPORTSOK_TEST_INDEXER when set
 // The seed report indexed once per test binary (files named as indexed: "corpus/..."), for
 // tests that only read it.
 const std::string& seed_db();

@@ -16,6 +16,10 @@
 //   RAPPORTSOK_MODEL_SECONDS=T  rounds of N steps, each with the next seed, for T seconds
 //   RAPPORTSOK_MODEL_KEEP=DIR   the folder (files and database) is copied to DIR after a failure
 //                               or the last step, to look at by hand
+//   RAPPORTSOK_MODEL_FAILURE=DIR  the same after a failure only (scripts/model-test sets it)
+//   RAPPORTSOK_MODEL_KILL_AT=P  every killed sync is killed at kill point P (RAPPORTSOK_KILL_AT,
+//                               indexer/sync.h), e.g. exchanged or file:2; else half of them at a
+//                               point picked at random, half after a random time
 //
 // A failure prints the seed, the step and the steps taken; scripts/model-test runs this for as
 // long as asked. Every failure it finds becomes a named test in test_data_safety.cc.
@@ -65,6 +69,11 @@ constexpr long kDefaultSteps = 150;
 long env_number(const char* name, long otherwise) {
     const char* v = std::getenv(name);
     return v && *v ? std::atol(v) : otherwise;
+}
+
+std::string env_text(const char* name) {
+    const char* v = std::getenv(name);
+    return v ? v : "";
 }
 
 // Words to write with: the seed report's own.
@@ -134,6 +143,7 @@ struct Stored {
     std::map<std::string, long> id_count;      // id -> documents with it
     std::map<std::string, std::string> terms;  // id -> the document's terms (terms_of)
     std::string revision;
+    std::string uuid;  // another database put in place (a full build, --rebuild) has another
 };
 
 // A document's terms with their wdf and positions, as text.
@@ -152,6 +162,7 @@ Stored read_db(const std::string& path) {
     Stored s;
     Xapian::Database db(path);
     s.revision = std::to_string(db.get_revision());
+    s.uuid = db.get_uuid();
     for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
         const Xapian::Document doc = db.get_document(*it);
         Passage p = rapportsok::decode_passage(doc.get_data());
@@ -185,7 +196,11 @@ bool same_reference(const Passage& a, const Passage& b) {
 
 class Model {
   public:
-    explicit Model(uint64_t seed) : rng_(seed), words_(vocabulary()) {
+    // kill_at: every killed sync is killed at this kill point (RAPPORTSOK_KILL_AT) rather than
+    // at one picked at random or after a random time; kill_every: every sync after the first
+    // is (first) killed.
+    explicit Model(uint64_t seed, std::string kill_at = "", bool kill_every = false)
+        : rng_(seed), words_(vocabulary()), kill_at_(std::move(kill_at)), kill_every_(kill_every) {
         dir_.write("corpus/.keep", "");  // hidden: never indexed; keeps the folder
         fs::create_directory_symlink("corpus", dir_.file("alias"));
     }
@@ -221,7 +236,7 @@ class Model {
         // How this sync names a file it meets for the first time.
         const std::string prefix = variant == 3 ? dir_.path() + "/" : "";
         if (what.rfind("rebuild", 0) == 0) args.insert(args.begin(), "--rebuild");
-        const bool kill = n > 0 && !expect_refused && chance(25);
+        const bool kill = n > 0 && !expect_refused && (kill_every_ || chance(25));
 
         std::string problem;
         if (kill) {
@@ -252,7 +267,9 @@ class Model {
             return "the sync exited " + std::to_string(r.status) + ": " + r.err + r.out;
         if (r.err.find("corrupt") != std::string::npos) return "the sync said: " + r.err;
         name_new_files(prefix);
-        return check_all(before_ids, before, ids_kept);
+        problem = check_all(before_ids, before, ids_kept);
+        if (!problem.empty() && !r.err.empty()) problem += "\n     the sync said: " + r.err;
+        return problem;
     }
 
     const std::string& history() const { return history_; }
@@ -296,8 +313,16 @@ class Model {
         return std::to_string(++sections_[f.id]) + ". " + capitals(word().substr(0, 1)) +
                word().substr(1) + " " + word();
     }
+    // A path no file has now: a file added or renamed onto one the model still has would
+    // replace it on disk while the model kept both. A path a file had before is fair game.
     std::string new_name(const std::string& folder) {
-        return folder + "/" + word() + "-" + std::to_string(next_id_) + ".txt";
+        for (;;) {
+            const std::string path =
+                folder + "/" + word() + "-" + std::to_string(next_id_) + ".txt";
+            if (std::none_of(files_.begin(), files_.end(),
+                             [&](const File& f) { return f.path == path; }))
+                return path;
+        }
     }
 
     File& some_file() {
@@ -481,26 +506,50 @@ class Model {
     std::string killed_sync(const std::vector<std::string>& args, const std::string& cwd,
                             const Stored& before, const std::string& prefix) {
         const long ms = static_cast<long>(below(static_cast<size_t>(sync_ms_ * 1.2) + 2));
-        history_ += "     kill -9 after " + std::to_string(ms) + " ms\n";
+        // Half the kills at a kill point on the run's way (the indexer kills itself there), so
+        // that every moment between two steps of a run is met in every kind of state, the
+        // short ones too (a full build's database put in place, the summary after a commit).
+        std::string point = kill_at_;
+        if (point.empty() && chance(50)) {
+            point = pick_of({"opened", "checked", "file", "commit", "synced", "summary",
+                             "build-file", "built", "exchanged", "rebuilt", "swapped"});
+            if (point == "file" || point == "build-file")
+                point += ":" + std::to_string(1 + below(files_.size() + 1));
+        }
         int status;
-        {
+        if (!point.empty()) {
+            history_ += "     kill -9 at " + point + "\n";
+            const testing::Run r =
+                testing::run(index_argv(args), cwd, {"RAPPORTSOK_KILL_AT=" + point});
+            status = r.status;
+            if (status != 0 && status != 128 + SIGKILL)
+                return "the sync to be killed exited " + std::to_string(status) + ": " + r.err;
+            if (status == 0) history_ += "     (not on its way: it ended)\n";
+        } else {
+            history_ += "     kill -9 after " + std::to_string(ms) + " ms\n";
             testing::Process p(index_argv(args), cwd);
             std::this_thread::sleep_for(std::chrono::milliseconds(ms));
             p.signal(SIGKILL);
             status = p.wait();
             if (status != 0 && status != 128 + SIGKILL)
                 return "the sync to be killed exited " + std::to_string(status) + ": " + p.err();
+            if (status == 0) history_ += "     (it had ended before)\n";
         }
         if (!fs::exists(db())) return before.revision.empty() ? "" : "the database is gone";
         std::string report = xapian_check();
         if (!report.empty()) return "after kill -9: " + report;
         const Stored now = read_db(db());
-        if (now.revision == before.revision) {
-            if (!passages_equal(now, before))
-                return "after kill -9 the database has the old revision but not its passages";
+        // The same database at the same revision: nothing was committed. A full build or a
+        // --rebuild puts another database in place, whose revision can be the old one's
+        // (both 1: a full build after the first sync of no files).
+        if (now.uuid == before.uuid && now.revision == before.revision) {
+            if (!passages_equal(now, before) || now.records != before.records)
+                return "after kill -9 the database has the old revision but not its passages "
+                       "and records";
             return "";
         }
-        // A commit happened: the new state, whole (with names as this sync gave them).
+        // A commit happened, or a new database is in place: the new state, whole (with names
+        // as this sync gave them).
         std::vector<File> unnamed = files_;
         name_new_files(prefix);
         const std::string fresh = compare_with_files(now);
@@ -652,6 +701,8 @@ class Model {
     std::vector<Edit> edited_;
     Stored stored_;
     int next_id_ = 1;
+    std::string kill_at_;
+    bool kill_every_ = false;
     double sync_ms_ = 80;
     std::string history_;
 };
@@ -673,12 +724,14 @@ TEST_CASE(
         std::cerr << "model test: seed " << seed << ", " << steps << " steps (replay: "
                   << "RAPPORTSOK_MODEL_SEED=" << seed << " RAPPORTSOK_MODEL_STEPS=" << steps
                   << ")\n";
-        Model model(seed);
+        Model model(seed, env_text("RAPPORTSOK_MODEL_KILL_AT"));
         for (long n = 0; n < steps; ++n) {
             const std::string problem = model.step(n);
             ++total_steps;
-            const char* keep = std::getenv("RAPPORTSOK_MODEL_KEEP");
-            if (keep && (!problem.empty() || n + 1 == steps)) model.keep(keep);
+            const std::string keep = env_text("RAPPORTSOK_MODEL_KEEP");
+            const std::string failure = env_text("RAPPORTSOK_MODEL_FAILURE");
+            if (!keep.empty() && (!problem.empty() || n + 1 == steps)) model.keep(keep);
+            if (!failure.empty() && !problem.empty()) model.keep(failure);
             if (!problem.empty()) {
                 INFO("seed " << seed << ", step " << n << " (replay: RAPPORTSOK_MODEL_SEED=" << seed
                              << " RAPPORTSOK_MODEL_STEPS=" << n + 1 << ")\nsteps:\n"
@@ -691,4 +744,21 @@ TEST_CASE(
     }
     std::cerr << "model test: " << rounds << " rounds, " << total_steps << " steps, all well\n";
     CHECK(total_steps >= steps);
+}
+
+TEST_CASE(
+    "a full build killed once its database is in place leaves the new state, which the model "
+    "takes for new though its revision is the old one's",
+    "[model][regression]") {
+    // The model took "the same revision" for "nothing committed": a full build after the first
+    // sync of no files puts in place a database of revision 1, as the empty one was, and a kill
+    // after the exchange was reported as "the old revision but not its passages".
+    for (const char* point : {"exchanged", "summary"}) {
+        Model model(1, point, true);
+        for (long n = 0; n < 4; ++n) {
+            const std::string problem = model.step(n);
+            INFO(point << ", step " << n << "\nsteps:\n" << model.history());
+            REQUIRE(problem == "");
+        }
+    }
 }
