@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "indexer/build.h"
+#include "indexer/sync.h"
 
 namespace fs = std::filesystem;
 
@@ -315,6 +316,14 @@ void DatabaseFolder::mark_verified(const fs::path& dir) {
 void DatabaseFolder::remove_leftovers() const {
     std::error_code ec;
     fs::remove_all(build_folder(), ec);
+    // A --rebuild killed in its swap: the stub it was writing, or the plain database folder it
+    // had just exchanged for the stub, before that went in among the generations (swap_in).
+    const fs::path s = stub();
+    const std::string swap = "." + s.filename().string() + ".swap-";
+    std::vector<fs::path> swaps;
+    for (const auto& e : fs::directory_iterator(s.parent_path(), ec))
+        if (e.path().filename().string().rfind(swap, 0) == 0) swaps.push_back(e.path());
+    for (const fs::path& p : swaps) fs::remove_all(p, ec);
     const fs::path gens = generations();
     if (!fs::is_directory(gens, ec)) return;
     std::vector<fs::path> builds;
@@ -365,6 +374,7 @@ void DatabaseFolder::swap_in(const fs::path& target) const {
     if (!fs::is_directory(fs::symlink_status(stub))) {
         fs::rename(tmp, stub);
     } else if (::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, stub.c_str(), RENAME_EXCHANGE) == 0) {
+        kill_point("swap");  // the old folder at tmp: a leftover (remove_leftovers)
         fs::rename(tmp, gens / "0");
     } else {
         // A file system without RENAME_EXCHANGE: for the moment between these two renames the

@@ -29,8 +29,8 @@ struct Outcome {
 // A test hook: with RAPPORTSOK_KILL_AT=POINT (or POINT:N, the N-th time), the indexer kills
 // itself with SIGKILL when it reaches POINT, as a kill -9 at that moment would
 // (test_data_safety.cc walks every point: opened, checked, file, commit, synced, summary of a
-// sync; build-file, built, exchanged of a full build; rebuilt, swapped of --rebuild). Unset, it
-// costs one getenv per process.
+// sync; build-file, built, exchanged of a full build; rebuilt, swap, swapped of --rebuild). Unset,
+// it costs one getenv per process.
 void kill_point(const char* point);
 
 // The report in a file's text, its passages in the file named `name` in the index. A file with

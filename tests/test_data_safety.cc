@@ -695,6 +695,9 @@ TEST_CASE(
         CHECK(r.err == c.message);
     }
     CHECK(testing::read_file(file) == "inte en mapp\n");
+    // A path given that is missing stops the run before any folder is made.
+    CHECK(run({"--db", "aldrig/under/index", "korpus"}).status == 2);
+    CHECK(!fs::exists(ws.dir.file("aldrig")));
     // A folder this user may not write: named, with the folder it is in.
     fs::permissions(ws.dir.path(), fs::perms::all);
     fs::create_directory(ws.dir.file("stängd"));
@@ -833,6 +836,17 @@ std::set<std::string> records_of(const std::string& db) {
     return out;
 }
 
+// The files the summaries searches read are made of (meta::kFileSummaries): those with records
+// when the summaries are in step with them.
+std::set<std::string> summarised_files(const std::string& db) {
+    const std::string s = Xapian::Database(db).get_metadata(rapportsok::meta::kFileSummaries);
+    std::set<std::string> out;
+    if (s.empty()) return out;
+    const json summaries = json::parse(s);
+    for (const auto& [file, summary] : summaries.items()) out.insert(file);
+    return out;
+}
+
 std::set<std::string> files_of(const std::vector<std::string>& passages) {
     std::set<std::string> out;
     for (const std::string& p : passages) out.insert(p.substr(0, p.find(':')));
@@ -895,7 +909,7 @@ TEST_CASE(
              ws.dir.write("corpus/ny.txt", added);
          },
          {"--quiet", "--rebuild", "corpus"},
-         {"opened", "build-file:1", "build-file:2", "rebuilt", "swapped", "summary"}},
+         {"opened", "build-file:1", "build-file:2", "rebuilt", "swap", "swapped", "summary"}},
     };
     for (const Scenario& s : scenarios) {
         for (const std::string& point : s.points) {
@@ -912,12 +926,20 @@ TEST_CASE(
             const std::vector<std::string> left = passages_of_db(ws.db());
             CHECK((left == old || left == now));
             if (left == now) CHECK(records_of(ws.db()) == files_of(now));
+            CHECK(summarised_files(ws.db()) == records_of(ws.db()));
             auto next = ws.index({"--quiet", "corpus"});
             INFO(next.err);
             CHECK(next.status == 0);
             CHECK(xapian_check_passes(ws.db(), report));
             CHECK(passages_of_db(ws.db()) == now);
             CHECK(records_of(ws.db()) == files_of(now));
+            CHECK(summarised_files(ws.db()) == files_of(now));
+            // Nothing the killed run was making is left beside the database.
+            for (const auto& e : fs::directory_iterator(ws.dir.path())) {
+                const std::string name = e.path().filename().string();
+                CAPTURE(name);
+                CHECK((name == "corpus" || name == "db" || name == "db.d"));
+            }
         }
     }
 }

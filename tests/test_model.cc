@@ -35,6 +35,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <set>
 #include <sstream>
@@ -42,6 +43,7 @@
 #include <thread>
 #include <vector>
 
+#include "indexer/acronyms.h"
 #include "indexer/common/schema.h"
 #include "indexer/common/text.h"
 #include "indexer/read.h"
@@ -140,8 +142,10 @@ struct File {
 struct Stored {
     std::map<std::string, std::vector<Passage>> passages;  // file -> by position
     std::set<std::string> records;
-    std::map<std::string, long> id_count;      // id -> documents with it
-    std::map<std::string, std::string> terms;  // id -> the document's terms (terms_of)
+    std::map<std::string, long> id_count;            // id -> documents with it
+    std::map<std::string, std::string> terms;        // id -> the document's terms (terms_of)
+    std::map<std::string, std::string> record_data;  // file -> its record, as stored
+    std::string summaries, chapters, acronyms;       // meta::kFileSummaries, kChapters, kAcronyms
     std::string revision;
     std::string uuid;  // another database put in place (a full build, --rebuild) has another
 };
@@ -175,7 +179,13 @@ Stored read_db(const std::string& path) {
                   [](const Passage& a, const Passage& b) { return a.position < b.position; });
     const std::string pfx = rapportsok::meta::kFilePrefix;
     for (auto it = db.metadata_keys_begin(pfx); it != db.metadata_keys_end(pfx); ++it)
-        if (!db.get_metadata(*it).empty()) s.records.insert((*it).substr(pfx.size()));
+        if (!db.get_metadata(*it).empty()) {
+            s.records.insert((*it).substr(pfx.size()));
+            s.record_data[(*it).substr(pfx.size())] = db.get_metadata(*it);
+        }
+    s.summaries = db.get_metadata(rapportsok::meta::kFileSummaries);
+    s.chapters = db.get_metadata(rapportsok::meta::kChapters);
+    s.acronyms = db.get_metadata(rapportsok::meta::kAcronyms);
     return s;
 }
 
@@ -512,7 +522,7 @@ class Model {
         std::string point = kill_at_;
         if (point.empty() && chance(50)) {
             point = pick_of({"opened", "checked", "file", "commit", "synced", "summary",
-                             "build-file", "built", "exchanged", "rebuilt", "swapped"});
+                             "build-file", "built", "exchanged", "rebuilt", "swap", "swapped"});
             if (point == "file" || point == "build-file")
                 point += ":" + std::to_string(1 + below(files_.size() + 1));
         }
@@ -594,6 +604,28 @@ class Model {
                 if (!same_reference(have[i], fresh.passages[i]))
                     return "indexed " + describe(have[i]) + "\n     in the file " +
                            describe(fresh.passages[i]);
+            // Its record: what the file is (size, time, content) and says (title, chapters,
+            // acronyms), which a sync trusts and searches read.
+            auto rec = now.record_data.find(f.name);
+            if (rec == now.record_data.end()) return f.name + ": no record";
+            const rapportsok::FileRecord r = rapportsok::decode_file_record(rec->second);
+            struct stat st;
+            ::stat(dir_.file(f.path).c_str(), &st);
+            const long long mtime =
+                static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
+            if (r.size != src.size || r.hash != src.hash || r.mtime_ns != mtime)
+                return f.name + ": its record has another size, time or content than the file";
+            std::vector<std::pair<std::string, std::string>> acronyms;
+            for (const Passage& p : fresh.passages)
+                for (auto& a : rapportsok::find_acronyms(p.text))
+                    if (std::none_of(acronyms.begin(), acronyms.end(),
+                                     [&](const auto& x) { return x.first == a.first; }))
+                        acronyms.push_back(a);
+            if (r.passages != static_cast<long>(fresh.passages.size()) || r.title != fresh.title ||
+                r.chapters != fresh.chapters || r.acronyms != acronyms)
+                return f.name +
+                       ": its record's passages, title, chapters or acronyms are not "
+                       "the file's";
             // And the terms a fresh build writes, compound parts and all: they depend on the
             // report's own words, and a sync must bring them in step when those change.
             rapportsok::Decompounder parts;
@@ -617,6 +649,32 @@ class Model {
         }
         for (const auto& [id, n] : now.id_count)
             if (n != 1) return "id " + id + " is had by " + std::to_string(n) + " passages";
+        return summaries_problem(now);
+    }
+
+    // The summaries searches read (chapters and acronyms, each file's and all of them) are
+    // those of the records.
+    static std::string summaries_problem(const Stored& now) {
+        using nlohmann::json;
+        json by_file = json::object();
+        std::set<std::string> chapters;
+        std::set<std::pair<std::string, std::string>> acronyms;
+        for (const auto& [name, data] : now.record_data) {
+            const rapportsok::FileRecord r = rapportsok::decode_file_record(data);
+            by_file[name] = {r.chapters, r.acronyms};
+            chapters.insert(r.chapters.begin(), r.chapters.end());
+            acronyms.insert(r.acronyms.begin(), r.acronyms.end());
+        }
+        auto parsed = [](const std::string& s) { return s.empty() ? json() : json::parse(s); };
+        const json stored = parsed(now.summaries);
+        if ((by_file.empty() ? json() : by_file) != stored)
+            return "the file summaries are not the records': " + now.summaries.substr(0, 200);
+        const json c = parsed(now.chapters), a = parsed(now.acronyms);
+        if ((c.is_null() ? std::set<std::string>() : c.get<std::set<std::string>>()) != chapters)
+            return "the chapters summary is not the records': " + now.chapters.substr(0, 200);
+        if ((a.is_null() ? std::set<std::pair<std::string, std::string>>()
+                         : a.get<std::set<std::pair<std::string, std::string>>>()) != acronyms)
+            return "the acronyms summary is not the records': " + now.acronyms.substr(0, 200);
         return "";
     }
 
