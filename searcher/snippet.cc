@@ -25,6 +25,9 @@ WordForms& SnippetMemory::forms_of(std::string_view word) {
     if (WordForms* known = forms_.find(key_)) return *known;
     WordForms forms;
     forms.folded = fold_case(word);
+    // The TermGenerator writes U+2019 in a word as ' ("women’s" is the term women's).
+    for (size_t at; (at = forms.folded.find("\u2019")) != std::string::npos;)
+        forms.folded.replace(at, 3, "'");
     return forms_.put(key_, std::move(forms));
 }
 

@@ -241,3 +241,12 @@ TEST_CASE("regression: a word in single quotes or with a genitive apostrophe is 
     Snippet s = make_snippet(text, hl);
     CHECK(marked(s.text, s.highlights) == std::vector<std::string>{"tortyr", "tortyr", "Mats"});
 }
+
+TEST_CASE("regression: a word with a typographic apostrophe is highlighted as the term it is",
+          "[unit][regression]") {
+    // The index has women's for "women’s" (the TermGenerator writes U+2019 as '); the
+    // highlighter looked "women’s" up as written and found nothing to mark.
+    Highlighter hl = for_words({"women's"});
+    const std::string text = "Rapporten om women\u2019s rights och WOMEN'S rights.";
+    CHECK(marked(text, hl.find(text)) == std::vector<std::string>{"women\u2019s", "WOMEN'S"});
+}
